@@ -1,0 +1,45 @@
+"""Execution module: the sigmavault pillar, checked against the one schema (sigmavault.schema)."""
+
+from pathlib import Path
+
+from sigmavault.schema import validate_pillar
+from sigmavault.storage.preflight import environment_errors
+
+__virtualname__ = "sigmavault_pillar"
+
+
+def __virtual__():
+    return __virtualname__
+
+
+def fstab_path() -> Path:
+    return Path(__opts__.get("sigmavault_fstab", "/etc/fstab"))
+
+
+def _pillar() -> dict:
+    """The rendered pillar itself: pillar.items masks values, and the schema needs them."""
+    return __pillar__.value() if hasattr(__pillar__, "value") else dict(__pillar__)
+
+
+def validate(environment: bool = True) -> dict:
+    """Schema, cross-key rules and (with environment) attached disks and data-safety refusals."""
+    result = validate_pillar(_pillar())
+    errors = result.errors
+    if not errors and environment:
+        errors = environment_errors(result.document["storage"], fstab_path())
+    return {"valid": not errors, "errors": [e.as_dict() for e in errors]}
+
+
+def document() -> dict:
+    """The validated pillar with defaults filled in; empty when it does not validate."""
+    return validate_pillar(_pillar()).document
+
+
+def pool_names(kind: str = "btrfs") -> list[str]:
+    pools = document().get("storage", {}).get("pools", {})
+    return sorted(name for name, pool in pools.items() if pool["type"] == kind)
+
+
+def dataset_names() -> list[str]:
+    pools = document().get("storage", {}).get("pools", {})
+    return sorted(f"{pool}/{name}" for pool, spec in pools.items() for name in spec["datasets"])

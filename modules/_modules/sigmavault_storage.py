@@ -1,0 +1,16 @@
+"""Execution module: what the declared pools and datasets look like now (sigmavault.storage.status)."""
+
+from sigmavault.disks.inventory import list_disks
+from sigmavault.storage.status import pool_status
+
+__virtualname__ = "sigmavault_storage"
+
+
+def __virtual__():
+    return __virtualname__
+
+
+def status() -> dict:
+    document = __salt__["sigmavault_pillar.document"]()
+    pools = pool_status(document["storage"], __salt__["sigmavault_pillar.fstab_path"]()) if document else []
+    return {"valid": bool(document), "pools": pools, "disks": list_disks()}

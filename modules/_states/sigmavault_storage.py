@@ -1,0 +1,32 @@
+"""State module: pools and datasets converge through sigmavault.storage.converge."""
+
+from sigmavault.storage import converge
+
+__virtualname__ = "sigmavault_storage"
+
+
+def __virtual__():
+    return __virtualname__
+
+
+def _as_state(name: str, outcome: converge.Outcome) -> dict:
+    return {"name": name, "result": outcome.result, "comment": outcome.comment, "changes": outcome.changes}
+
+
+def _storage() -> dict:
+    return __salt__["sigmavault_pillar.document"]()["storage"]
+
+
+def pool_converged(name: str) -> dict:
+    storage, fstab = _storage(), __salt__["sigmavault_pillar.fstab_path"]()
+    outcome = converge.run_plan(f"pool {name}", lambda: converge.pool_plan(storage, name, fstab),
+                                fstab, __opts__["test"])
+    return _as_state(name, outcome)
+
+
+def dataset_converged(name: str) -> dict:
+    pool, dataset = name.split("/", 1)
+    storage, fstab = _storage(), __salt__["sigmavault_pillar.fstab_path"]()
+    outcome = converge.run_plan(f"dataset {name}", lambda: converge.dataset_plan(storage, pool, dataset, fstab),
+                                fstab, __opts__["test"])
+    return _as_state(name, outcome)

@@ -1,0 +1,1 @@
+"""The `sigmavault` command: validate, plan, apply and status for one box."""

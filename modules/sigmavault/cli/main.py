@@ -1,0 +1,99 @@
+"""sigmavault validate | plan | apply | status. Exit codes: 0 fine, 1 refused or failed, 3 Salt unreachable."""
+
+import json
+import sys
+
+import click
+
+from sigmavault.cli import report
+from sigmavault.cli.state_results import parse_state_results
+from sigmavault.salt_bridge.call import SaltUnavailable, salt_call
+from sigmavault.salt_bridge.site import Site
+
+EXIT_FAILED, EXIT_NO_SALT = 1, 3
+
+
+@click.group()
+@click.option("--pillar", "pillar_dir", help="Pillar directory (default: $SIGMAVAULT_PILLAR or the example site)")
+@click.option("--state-dir", help="Where SigmaVault keeps Salt's cache and logs ($SIGMAVAULT_STATE_DIR)")
+@click.option("--fstab", help="fstab file pools are recorded in ($SIGMAVAULT_FSTAB, default /etc/fstab)")
+@click.pass_context
+def cli(ctx: click.Context, pillar_dir: str | None, state_dir: str | None, fstab: str | None) -> None:
+    """SigmaVault: the NAS declared in one pillar."""
+    ctx.obj = Site.from_environment(pillar_dir, state_dir, fstab)
+
+
+def _call(site: Site, *args: str, **kwargs):
+    try:
+        return salt_call(site, *args, **kwargs)
+    except SaltUnavailable as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_NO_SALT)
+
+
+def _stop_on_salt_errors(errors: list[str]) -> None:
+    if errors:
+        click.echo("Salt could not start the run:", err=True)
+        for error in errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.pass_obj
+def validate(site: Site) -> None:
+    """Check the pillar against the schema and the attached disks."""
+    reply = _call(site, "sigmavault_pillar.validate")
+    if not isinstance(reply.data, dict):
+        _stop_on_salt_errors([str(reply.data), reply.stderr.strip()])
+    if reply.data["valid"]:
+        click.echo(f"pillar {site.pillar_dir} is valid")
+        return
+    click.echo(f"pillar {site.pillar_dir} is refused:")
+    for error in reply.data["errors"]:
+        click.echo(f"  {error['path']}: {error['message']}")
+    sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.pass_obj
+def plan(site: Site) -> None:
+    """Show what apply would change, per state, without changing anything."""
+    results, errors = parse_state_results(_call(site, "state.apply", "test=True").data)
+    _stop_on_salt_errors(errors)
+    for line in report.plan_lines(results):
+        click.echo(line)
+    would = sum(1 for s in results if s.result is None)
+    failed = sum(1 for s in results if s.result is False)
+    click.echo(f"{would} state(s) would change, {failed} refused" if would or failed else "nothing would change")
+    sys.exit(EXIT_FAILED if failed else 0)
+
+
+@cli.command()
+@click.pass_obj
+def apply(site: Site) -> None:
+    """Converge the box to the pillar, one progress line per state, then a summary."""
+    def progress(name: str, seconds: float) -> None:
+        click.echo(f"  … {name} ({seconds:.1f} s)")
+
+    results, errors = parse_state_results(_call(site, "state.apply", on_state_done=progress).data)
+    _stop_on_salt_errors(errors)
+    for line in report.apply_lines(results):
+        click.echo(line)
+    click.echo(report.summary(results))
+    sys.exit(EXIT_FAILED if any(s.result is False for s in results) else 0)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON")
+@click.pass_obj
+def status(site: Site, as_json: bool) -> None:
+    """Pools, datasets and their usage."""
+    reply = _call(site, "sigmavault_storage.status")
+    if not isinstance(reply.data, dict):
+        _stop_on_salt_errors([str(reply.data), reply.stderr.strip()])
+    if as_json:
+        click.echo(json.dumps(reply.data, indent=2))
+        return
+    for line in report.status_lines(reply.data):
+        click.echo(line)

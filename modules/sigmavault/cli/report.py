@@ -1,0 +1,53 @@
+"""Text a NAS owner reads: plans, apply summaries and the status of pools and datasets."""
+
+from collections.abc import Iterator
+
+from sigmavault.cli.state_results import StateResult
+from sigmavault.storage.sizes import human
+
+
+def plan_lines(results: list[StateResult]) -> Iterator[str]:
+    for state in results:
+        if state.result is False:
+            yield f"✗ {state.id}: {state.comment}"
+        elif state.result is None:
+            yield f"~ {state.id}"
+            for step in state.changes.get("would", []):
+                yield f"    would {step}"
+        else:
+            yield f"  {state.id}: no change"
+
+
+def apply_lines(results: list[StateResult]) -> Iterator[str]:
+    for state in results:
+        if state.result is False:
+            yield f"✗ {state.id}: {state.comment}"
+        elif state.changed:
+            yield f"✓ {state.id}"
+            for step in state.changes.get("done", []):
+                yield f"    {step}"
+
+
+def summary(results: list[StateResult]) -> str:
+    failed = sum(1 for s in results if s.result is False)
+    changed = sum(1 for s in results if s.result is not False and s.changed)
+    return f"{len(results)} states: {changed} changed, {len(results) - changed - failed} unchanged, {failed} failed"
+
+
+def status_lines(status: dict) -> Iterator[str]:
+    if not status["pools"]:
+        yield "no pools declared" if status["valid"] else "the pillar does not validate: run `sigmavault validate`"
+    for pool in status["pools"]:
+        state = "mounted" if pool["mounted"] else "NOT MOUNTED"
+        profiles = " ".join(f"{k}={','.join(v)}" for k, v in pool.get("profiles", {}).items())
+        yield f"pool {pool['name']} ({pool['type']} {profiles}) at {pool['mountpoint']}: {state}"
+        if pool["mounted"]:
+            yield (f"  size {human(pool['size_bytes'])}, used {human(pool['used_bytes'])}, "
+                   f"free {human(pool['free_bytes'])}; disks: {', '.join(pool['devices'])}")
+        for dataset in pool["datasets"]:
+            if not dataset["exists"]:
+                yield f"  dataset {dataset['name']}: missing (run `sigmavault apply`)"
+                continue
+            yield (f"  dataset {dataset['name']} at {dataset['path']}: uses {human(dataset['referenced_bytes'])}"
+                   f" of {human(dataset['quota_bytes']) if dataset['quota_bytes'] else 'no quota'}, "
+                   f"compression {dataset['compression']}")

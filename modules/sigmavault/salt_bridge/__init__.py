@@ -1,0 +1,1 @@
+"""How the CLI (and later the panel) reach Salt: a masterless config and salt-call runs."""

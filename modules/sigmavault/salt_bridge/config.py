@@ -1,0 +1,39 @@
+"""Write the masterless minion config for a site, derived from the tree's salt/minion."""
+
+import socket
+from pathlib import Path
+
+import yaml
+
+from sigmavault import tree
+from sigmavault.salt_bridge.site import Site
+
+INSTALLED_TREE = "/opt/sigmavault"
+INSTALLED_STATE = "/var/lib/sigmavault"
+
+
+def _moved(value, tree_root: str, state_dir: str):
+    if isinstance(value, str):
+        return value.replace(INSTALLED_TREE, tree_root).replace(INSTALLED_STATE, state_dir)
+    if isinstance(value, list):
+        return [_moved(item, tree_root, state_dir) for item in value]
+    if isinstance(value, dict):
+        return {key: _moved(item, tree_root, state_dir) for key, item in value.items()}
+    return value
+
+
+def minion_config(site: Site) -> dict:
+    installed = yaml.safe_load((tree.root() / "salt" / "minion").read_text())
+    config = _moved(installed, str(tree.root()), str(site.state_dir))
+    config["pillar_roots"] = {"base": [str(site.pillar_dir)]}
+    config["sigmavault_fstab"] = str(site.fstab)
+    config.setdefault("id", socket.gethostname())
+    return config
+
+
+def write_config_dir(site: Site) -> Path:
+    """The --config-dir for salt-call: <state dir>/salt/etc with one file, minion."""
+    directory = site.state_dir / "salt" / "etc"
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "minion").write_text(yaml.safe_dump(minion_config(site), sort_keys=True))
+    return directory

@@ -1,0 +1,41 @@
+"""Validation errors as values: the pillar key path and what the owner should do."""
+
+import re
+from dataclasses import dataclass
+
+ROOT_KEY = "sigmavault"
+
+
+@dataclass(frozen=True)
+class PillarError:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "message": self.message}
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def key_path(*parts: str | int) -> str:
+    """Render ('sigmavault', 'storage', 'pools', 'tank', 'devices', 1) as sigmavault.storage.pools.tank.devices[1].
+
+    A key that is not plain is shown quoted, so a hostile name cannot forge a path or a line.
+    """
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(str(part)):
+            text += f"[{str(part)!r}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def storage_path(*parts: str | int) -> str:
+    return key_path(ROOT_KEY, "storage", *parts)

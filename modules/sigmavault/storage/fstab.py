@@ -1,0 +1,50 @@
+"""Persistent mounts: one fstab line per mountpoint, written atomically."""
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FstabEntry:
+    source: str          # UUID=…
+    mountpoint: str
+    fstype: str
+    options: tuple[str, ...]
+
+    def line(self) -> str:
+        return f"{self.source} {self.mountpoint} {self.fstype} {','.join(self.options) or 'defaults'} 0 0"
+
+
+def line_for(text: str, mountpoint: str) -> str | None:
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and not fields[0].startswith("#") and fields[1] == mountpoint:
+            return line.strip()
+    return None
+
+
+def with_entry(text: str, entry: FstabEntry) -> str:
+    """fstab text with entry's line replacing any line for the same mountpoint, or appended."""
+    kept = [line for line in text.splitlines()
+            if not (len(line.split()) >= 2 and not line.lstrip().startswith("#")
+                    and line.split()[1] == entry.mountpoint)]
+    return "\n".join([*kept, entry.line()]) + "\n"
+
+
+def read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        return ""
+
+
+def write_entry(path: Path, entry: FstabEntry) -> None:
+    """Replace the file in one rename so a crash never leaves a half-written fstab."""
+    text = with_entry(read(path), entry)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".fstab.")
+    with os.fdopen(handle, "w") as out:
+        out.write(text)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)

@@ -1,0 +1,35 @@
+"""What each pool layout needs: how many disks, and which metadata profile follows from the data profile."""
+
+BTRFS_MIN_DEVICES = {"single": 1, "dup": 1, "raid1": 2, "raid10": 4}
+MDADM_MIN_DEVICES = {1: 2, 5: 3, 6: 4, 10: 4}
+
+# Paths a pool or dataset must never be mounted over: the running system lives there.
+SYSTEM_PATHS = frozenset({
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root",
+    "/run", "/sbin", "/sys", "/tmp", "/usr", "/var", "/var/lib", "/var/log",
+})
+
+
+def metadata_profile(pool: dict) -> str:
+    """The btrfs metadata profile a pool gets: the declared one, else the one its data profile implies."""
+    profile = pool["profile"]
+    if profile.get("metadata"):
+        return profile["metadata"]
+    if profile["data"] == "single":
+        return "dup" if len(pool["devices"]) == 1 else "raid1"
+    return profile["data"]
+
+
+def minimum_devices(pool: dict) -> int:
+    if pool["type"] == "mdadm":
+        return MDADM_MIN_DEVICES.get(pool.get("level") or 1, 2)
+    return max(BTRFS_MIN_DEVICES[pool["profile"]["data"]], BTRFS_MIN_DEVICES[metadata_profile(pool)])
+
+
+IDENTITY_KEYS = ("by_id", "serial", "wwn", "backing_file", "path")
+
+
+def identity_of(disk: dict) -> tuple[str, str] | None:
+    """The one identity a disk is declared by, as (key, value)."""
+    found = [(key, disk[key]) for key in IDENTITY_KEYS if disk.get(key)]
+    return found[0] if len(found) == 1 else None

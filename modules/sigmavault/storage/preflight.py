@@ -1,0 +1,32 @@
+"""Before anything changes: every declared disk is attached, and no pool plan is refused."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sigmavault.disks import identity, inventory
+from sigmavault.schema.errors import PillarError, storage_path
+from sigmavault.storage.converge import pool_plan
+from sigmavault.storage.layouts import identity_of
+
+
+def disk_errors(disks: dict, devices: list[dict]) -> Iterator[PillarError]:
+    for name, disk in disks.items():
+        found = identity.resolve(disk, devices)
+        key, value = identity_of(disk)
+        if not found:
+            present = ", ".join(d["path"] for d in devices) or "none"
+            yield PillarError(storage_path("disks", name, key),
+                              f"no attached disk has {key} {value!r} (attached: {present})")
+        elif len(found) > 1:
+            yield PillarError(storage_path("disks", name, key),
+                              f"{key} {value!r} matches {len(found)} disks; use by_id, serial or wwn")
+
+
+def environment_errors(storage: dict, fstab_path: Path) -> list[PillarError]:
+    errors = list(disk_errors(storage["disks"], inventory.list_disks()))
+    if errors:
+        return errors
+    for name, pool in storage["pools"].items():
+        if pool["type"] == "btrfs":
+            errors += pool_plan(storage, name, fstab_path).refusals
+    return errors

@@ -1,0 +1,3 @@
+include:
+  - sigmavault.storage.pools
+  - sigmavault.storage.datasets

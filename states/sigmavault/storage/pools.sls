@@ -1,0 +1,7 @@
+{% for pool in salt['sigmavault_pillar.pool_names']('btrfs') %}
+converge_pool_{{ pool }}:
+  sigmavault_storage.pool_converged:
+    - name: {{ pool }}
+    - require:
+      - sigmavault_pillar: validate_pillar_and_disks
+{% endfor %}
