@@ -6,7 +6,7 @@ DEMO_DIR := /var/lib/sigmavault-demo
 DEMO_ENV := SIGMAVAULT_STATE_DIR=$(DEMO_DIR)/state SIGMAVAULT_FSTAB=$(DEMO_DIR)/fstab
 # Debian packages the box and the tests use; npm (for test vectors) is installed only where no npm exists.
 DEBIAN_PACKAGES := python3 python3-venv python3-dev gcc btrfs-progs btrfs-compsize e2fsprogs xfsprogs \
-	util-linux mdadm zstd xz-utils age
+	util-linux udev mdadm zstd xz-utils age
 STAMP := $(VENV)/.installed
 # The C2SP age test vectors the crypto tests check every case of (pinned: a new release must not change them silently).
 CCTV_AGE := build/npm/node_modules/cctv-age/index.js

@@ -1,6 +1,7 @@
 """List the box's disks with a stable identity: udev's view when udev runs, sysfs otherwise."""
 
 import os
+import socket
 from pathlib import Path
 
 from sigmavault.disks import signatures
@@ -41,8 +42,20 @@ def _vpd_serial(path: Path) -> str | None:
     return raw[4:].decode("ascii", "replace").strip() or None
 
 
+def udev_running(control: str = "/run/udev/control") -> bool:
+    """A socket file alone is not enough: an exited udevd leaves it behind."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        probe.connect(control)
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
 def _udev_identity(name: str) -> dict | None:
-    if not Path("/run/udev/control").exists():
+    if not udev_running():
         return None
     try:
         import pyudev
@@ -52,7 +65,7 @@ def _udev_identity(name: str) -> dict | None:
     props = device.properties
     return {"serial": props.get("ID_SERIAL_SHORT") or props.get("ID_SERIAL"),
             "wwn": props.get("ID_WWN_WITH_EXTENSION") or props.get("ID_WWN"),
-            "model": props.get("ID_MODEL")}
+            "model": props.get("ID_MODEL"), "from_udev": True}
 
 
 def mount_sources(mounts: list[Mount]) -> dict[str, list[str]]:
@@ -82,7 +95,7 @@ def describe_disk(block: Path, mounts: dict[str, list[str]], by_id_dir: Path = P
                              for point in mounts.get(node, [])),
         "holders": sorted(os.listdir(block / "holders")) if (block / "holders").is_dir() else [],
         "signature": signature.as_dict() if signature else None,
-        "identity_source": "udev" if Path("/run/udev/control").exists() else "sysfs",
+        "identity_source": "udev" if identity.pop("from_udev", False) else "sysfs",
         **identity,
     }
 
