@@ -4,6 +4,7 @@ from pathlib import Path
 
 from sigmavault.schema import validate_pillar
 from sigmavault.storage.preflight import environment_errors
+from sigmavault.system.host import zone_errors
 
 __virtualname__ = "sigmavault_pillar"
 
@@ -21,12 +22,16 @@ def _pillar() -> dict:
     return __pillar__.value() if hasattr(__pillar__, "value") else dict(__pillar__)
 
 
+def etc_path() -> Path:
+    return Path(__opts__.get("sigmavault_etc", "/etc"))
+
+
 def validate(environment: bool = True) -> dict:
     """Schema, cross-key rules and (with environment) attached disks and data-safety refusals."""
     result = validate_pillar(_pillar())
     errors = result.errors
     if not errors and environment:
-        errors = environment_errors(result.document["storage"], fstab_path())
+        errors = zone_errors(result.document["system"]) + environment_errors(result.document["storage"], fstab_path())
     return {"valid": not errors, "errors": [e.as_dict() for e in errors]}
 
 

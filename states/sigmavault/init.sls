@@ -1,4 +1,5 @@
-# The order of the domains is the order of DESIGN.md: validate first, then storage.
+# The order of the domains is the order of DESIGN.md: validate first, then the box, then storage.
 include:
   - sigmavault.validate
+  - sigmavault.system
   - sigmavault.storage

@@ -1,5 +1,6 @@
 """System tier: a box made of loop disks, a pillar in a temporary site, and the real CLI and salt-call."""
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -31,10 +32,13 @@ class Box:
         (self.site.pillar_dir / "top.sls").write_text("base:\n  '*':\n    - site\n")
         (self.site.pillar_dir / "site.sls").write_text(yaml.safe_dump({"sigmavault": sigmavault}))
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
-        argv = [SIGMAVAULT, "--pillar", str(self.site.pillar_dir), "--state-dir", str(self.site.state_dir),
+    def cli_argv(self, *args: str) -> list[str]:
+        return [SIGMAVAULT, "--pillar", str(self.site.pillar_dir), "--state-dir", str(self.site.state_dir),
                 "--fstab", str(self.site.fstab), *args]
-        return subprocess.run(argv, capture_output=True, text=True, check=False)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "SIGMAVAULT_ETC": str(self.site.etc)}
+        return subprocess.run(self.cli_argv(*args), capture_output=True, text=True, check=False, env=env)
 
     def highstate(self, test: bool = False) -> dict:
         """state id -> StateResult, straight from salt-call's JSON."""
@@ -53,7 +57,9 @@ def box(tmp_path: Path):
     if reason:
         pytest.skip(reason)
     disks = LoopDisks(tmp_path)
-    site = Site(pillar_dir=tmp_path / "pillar", state_dir=tmp_path / "state", fstab=tmp_path / "fstab")
+    (tmp_path / "etc").mkdir()
+    site = Site(pillar_dir=tmp_path / "pillar", state_dir=tmp_path / "state", fstab=tmp_path / "fstab",
+                etc=tmp_path / "etc")
     try:
         yield Box(tmp_path, site, disks)
     finally:

@@ -27,6 +27,7 @@ def minion_config(site: Site) -> dict:
     config = _moved(installed, str(tree.root()), str(site.state_dir))
     config["pillar_roots"] = {"base": [str(site.pillar_dir)]}
     config["sigmavault_fstab"] = str(site.fstab)
+    config["sigmavault_etc"] = str(site.etc)
     config.setdefault("id", socket.gethostname())
     return config
 

@@ -1,9 +1,9 @@
 """Persistent mounts: one fstab line per mountpoint, written atomically."""
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from sigmavault.files import write_atomically
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,4 @@ def read(path: Path) -> str:
 
 
 def write_entry(path: Path, entry: FstabEntry) -> None:
-    """Replace the file in one rename so a crash never leaves a half-written fstab."""
-    text = with_entry(read(path), entry)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".fstab.")
-    with os.fdopen(handle, "w") as out:
-        out.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    write_atomically(path, with_entry(read(path), entry))

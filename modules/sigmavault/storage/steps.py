@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sigmavault.command import run
+from sigmavault.files import write_atomically
 from sigmavault.schema.errors import PillarError
 from sigmavault.storage import fstab
 from sigmavault.storage.fstab import FstabEntry
@@ -15,6 +16,7 @@ class Step:
     summary: str
     commands: tuple[tuple[str, ...], ...] = ()
     fstab_entry: FstabEntry | None = None
+    writes: tuple[tuple[str, str], ...] = ()     # (path, whole new content), each replaced atomically
 
 
 @dataclass
@@ -22,8 +24,9 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     refusals: list[PillarError] = field(default_factory=list)
 
-    def add(self, summary: str, *commands: list[str], fstab_entry: FstabEntry | None = None) -> None:
-        self.steps.append(Step(summary, tuple(tuple(c) for c in commands), fstab_entry))
+    def add(self, summary: str, *commands: list[str], fstab_entry: FstabEntry | None = None,
+            writes: tuple[tuple[str, str], ...] = ()) -> None:
+        self.steps.append(Step(summary, tuple(tuple(c) for c in commands), fstab_entry, writes))
 
 
 class Refused(RuntimeError):
@@ -37,6 +40,8 @@ class Stuck(RuntimeError):
 
 
 def perform(step: Step, fstab_path: Path) -> None:
+    for path, content in step.writes:
+        write_atomically(Path(path), content)
     for argv in step.commands:
         run(list(argv))
     if step.fstab_entry:

@@ -1,0 +1,1 @@
+"""sigmavault.system: the box's own name and clock."""
