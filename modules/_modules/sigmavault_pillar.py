@@ -26,12 +26,17 @@ def etc_path() -> Path:
     return Path(__opts__.get("sigmavault_etc", "/etc"))
 
 
+def mdadm_conf_path() -> Path:
+    return etc_path() / "mdadm" / "mdadm.conf"
+
+
 def validate(environment: bool = True) -> dict:
     """Schema, cross-key rules and (with environment) attached disks and data-safety refusals."""
     result = validate_pillar(_pillar())
     errors = result.errors
     if not errors and environment:
-        errors = zone_errors(result.document["system"]) + environment_errors(result.document["storage"], fstab_path())
+        errors = zone_errors(result.document["system"]) + environment_errors(
+            result.document["storage"], fstab_path(), mdadm_conf_path())
     return {"valid": not errors, "errors": [e.as_dict() for e in errors]}
 
 
@@ -40,9 +45,8 @@ def document() -> dict:
     return validate_pillar(_pillar()).document
 
 
-def pool_names(kind: str = "btrfs") -> list[str]:
-    pools = document().get("storage", {}).get("pools", {})
-    return sorted(name for name, pool in pools.items() if pool["type"] == kind)
+def pool_names() -> list[str]:
+    return sorted(document().get("storage", {}).get("pools", {}))
 
 
 def dataset_names() -> list[str]:

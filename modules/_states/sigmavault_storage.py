@@ -19,7 +19,8 @@ def _storage() -> dict:
 
 def pool_converged(name: str) -> dict:
     storage, fstab = _storage(), __salt__["sigmavault_pillar.fstab_path"]()
-    outcome = converge.run_plan(f"pool {name}", lambda: converge.pool_plan(storage, name, fstab),
+    mdadm_conf = __salt__["sigmavault_pillar.mdadm_conf_path"]()
+    outcome = converge.run_plan(f"pool {name}", lambda: converge.pool_plan(storage, name, fstab, mdadm_conf),
                                 fstab, __opts__["test"])
     return _as_state(name, outcome)
 

@@ -41,6 +41,8 @@ def status_lines(status: dict) -> Iterator[str]:
         state = "mounted" if pool["mounted"] else "NOT MOUNTED"
         profiles = " ".join(f"{k}={','.join(v)}" for k, v in pool.get("profiles", {}).items())
         yield f"pool {pool['name']} ({pool['type']} {profiles}) at {pool['mountpoint']}: {state}"
+        if pool.get("health"):
+            yield f"  {pool['health']}"
         if pool["mounted"]:
             yield (f"  size {human(pool['size_bytes'])}, used {human(pool['used_bytes'])}, "
                    f"free {human(pool['free_bytes'])}; disks: {', '.join(pool['devices'])}")

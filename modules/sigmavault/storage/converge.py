@@ -7,6 +7,8 @@ from sigmavault.command import CommandError
 from sigmavault.storage import steps
 from sigmavault.storage.dataset_facts import read_dataset_facts
 from sigmavault.storage.dataset_plan import plan_dataset
+from sigmavault.storage.mdadm_facts import MDADM_CONF, read_mdadm_facts
+from sigmavault.storage.mdadm_plan import plan_mdadm_pool
 from sigmavault.storage.pool_facts import read_pool_facts
 from sigmavault.storage.pool_plan import plan_btrfs_pool
 from sigmavault.storage.steps import Plan
@@ -19,8 +21,11 @@ class Outcome:
     changes: dict = field(default_factory=dict)
 
 
-def pool_plan(storage: dict, name: str, fstab_path: Path) -> Plan:
+def pool_plan(storage: dict, name: str, fstab_path: Path, mdadm_conf_path: Path = MDADM_CONF) -> Plan:
     pool = storage["pools"][name]
+    if pool["type"] == "mdadm":
+        facts = read_mdadm_facts(name, pool, storage["disks"], fstab_path, mdadm_conf_path)
+        return plan_mdadm_pool(name, pool, storage["disks"], facts)
     facts = read_pool_facts(name, pool, storage["disks"], fstab_path)
     return plan_btrfs_pool(name, pool, storage["disks"], facts)
 

@@ -22,11 +22,10 @@ def disk_errors(disks: dict, devices: list[dict]) -> Iterator[PillarError]:
                               f"{key} {value!r} matches {len(found)} disks; use by_id, serial or wwn")
 
 
-def environment_errors(storage: dict, fstab_path: Path) -> list[PillarError]:
+def environment_errors(storage: dict, fstab_path: Path, mdadm_conf_path: Path) -> list[PillarError]:
     errors = list(disk_errors(storage["disks"], inventory.list_disks()))
     if errors:
         return errors
-    for name, pool in storage["pools"].items():
-        if pool["type"] == "btrfs":
-            errors += pool_plan(storage, name, fstab_path).refusals
+    for name in storage["pools"]:
+        errors += pool_plan(storage, name, fstab_path, mdadm_conf_path).refusals
     return errors

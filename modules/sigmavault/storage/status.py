@@ -5,6 +5,8 @@ from pathlib import Path
 
 from sigmavault.mounts import mounted_at, read_mounts
 from sigmavault.storage import btrfs_facts
+from sigmavault.storage.mdadm_facts import read_mdadm_facts
+from sigmavault.storage.mdadm_plan import array_health
 from sigmavault.storage.pool_facts import read_pool_facts
 
 
@@ -40,6 +42,7 @@ def pool_status(storage: dict, fstab_path: Path) -> list[dict]:
             entry["profiles"] = {kind: sorted(found) for kind, found in facts.profiles.items() if kind != "system"}
         else:
             entry["mounted"] = mount is not None
+            entry["health"] = array_health(name, read_mdadm_facts(name, pool, storage["disks"], fstab_path))
         if entry["mounted"]:
             entry.update(_usage(pool["mountpoint"]))
             limits = btrfs_facts.qgroup_limits(pool["mountpoint"]) if pool["type"] == "btrfs" else None

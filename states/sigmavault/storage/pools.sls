@@ -1,4 +1,4 @@
-{% for pool in salt['sigmavault_pillar.pool_names']('btrfs') %}
+{% for pool in salt['sigmavault_pillar.pool_names']() %}
 converge_pool_{{ pool }}:
   sigmavault_storage.pool_converged:
     - name: {{ pool }}
