@@ -40,7 +40,8 @@ def status_lines(status: dict) -> Iterator[str]:
     for pool in status["pools"]:
         state = "mounted" if pool["mounted"] else "NOT MOUNTED"
         profiles = " ".join(f"{k}={','.join(v)}" for k, v in pool.get("profiles", {}).items())
-        yield f"pool {pool['name']} ({pool['type']} {profiles}) at {pool['mountpoint']}: {state}"
+        kind = f"{pool['type']} {profiles}".strip()
+        yield f"pool {pool['name']} ({kind}) at {pool['mountpoint']}: {state}"
         if pool.get("health"):
             yield f"  {pool['health']}"
         if pool["mounted"]:

@@ -13,8 +13,12 @@ INSTALLED_STATE = "/var/lib/sigmavault"
 
 
 def _moved(value, tree_root: str, state_dir: str):
+    """Paths of the installed layout moved to this site; only a leading prefix is replaced, once."""
     if isinstance(value, str):
-        return value.replace(INSTALLED_TREE, tree_root).replace(INSTALLED_STATE, state_dir)
+        for installed, here in ((INSTALLED_TREE, tree_root), (INSTALLED_STATE, state_dir)):
+            if value == installed or value.startswith(installed + "/"):
+                return here + value[len(installed):]
+        return value
     if isinstance(value, list):
         return [_moved(item, tree_root, state_dir) for item in value]
     if isinstance(value, dict):

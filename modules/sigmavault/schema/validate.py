@@ -24,7 +24,8 @@ def validate_pillar(pillar: dict) -> ValidationResult:
     """Check the sigmavault part of a rendered pillar; other top-level keys belong to others."""
     schema = load_schema()
     validator = Validator(schema, allow_unknown=False)
-    document = {ROOT_KEY: (pillar or {}).get(ROOT_KEY) or {}}
+    declared = (pillar or {}).get(ROOT_KEY)
+    document = {ROOT_KEY: {} if declared is None else declared}
     if not validator.validate(document):
         return ValidationResult(errors=sorted(set(to_pillar_errors(validator._errors, schema)),
                                               key=lambda e: e.path))

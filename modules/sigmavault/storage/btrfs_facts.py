@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sigmavault.command import run, run_result
 
 _DEVICE = re.compile(r"^\s*devid\s+\d+\s+size\s+\d+\s+used\s+\d+\s+path\s+(\S+)", re.M)
+MISSING = "MISSING"   # what a mounted, degraded file system prints in place of a lost disk's path
 _UUID = re.compile(r"uuid:\s*([0-9a-f-]{36})")
 _PROFILE = re.compile(r"^(Data|Metadata|System)(?:\+\w+)?,\s*([A-Za-z0-9]+):", re.M)
 
@@ -21,7 +22,9 @@ def parse_filesystem_show(text: str) -> Filesystem | None:
     uuid = _UUID.search(text)
     if not uuid:
         return None
-    return Filesystem(uuid.group(1), tuple(_DEVICE.findall(text)), "Some devices missing" in text)
+    paths = _DEVICE.findall(text)
+    present = tuple(path for path in paths if path != MISSING)
+    return Filesystem(uuid.group(1), present, "Some devices missing" in text or len(present) < len(paths))
 
 
 def parse_profiles(text: str) -> dict[str, set[str]]:

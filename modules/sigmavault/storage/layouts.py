@@ -4,10 +4,16 @@ BTRFS_MIN_DEVICES = {"single": 1, "dup": 1, "raid1": 2, "raid10": 4}
 MDADM_MIN_DEVICES = {1: 2, 5: 3, 6: 4, 10: 4}
 
 # Paths a pool or dataset must never be mounted over: the running system lives there.
+# Inside SYSTEM_TREES nothing may be mounted at all; the others (/home, /var, /tmp …) only not replaced.
+SYSTEM_TREES = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/run", "/sbin", "/sys", "/usr")
 SYSTEM_PATHS = frozenset({
     "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc", "/root",
     "/run", "/sbin", "/sys", "/tmp", "/usr", "/var", "/var/lib", "/var/log",
 })
+
+
+def is_system_path(path: str) -> bool:
+    return path in SYSTEM_PATHS or any(path.startswith(tree + "/") for tree in SYSTEM_TREES)
 
 
 def metadata_profile(pool: dict) -> str:

@@ -6,6 +6,7 @@ from sigmavault.storage.consent import wipe_commands
 from sigmavault.storage.fstab import FstabEntry
 from sigmavault.storage.mdadm_conf import conf_line_for, parse_array_line, render_array_line, with_array_line
 from sigmavault.storage.mdadm_facts import MdadmFacts
+from sigmavault.storage.mount_options import listed
 from sigmavault.storage.pool_plan import NEW_UUID
 from sigmavault.storage.steps import Plan
 
@@ -14,8 +15,7 @@ METADATA = "1.2"
 LABEL_LENGTH = {"ext4": 16, "xfs": 12}    # mkfs.xfs refuses a longer label, mke2fs cuts it: cut it ourselves
 RAID_MEMBER = "linux_raid_member"
 # Options the mount table never lists: userspace-only ones, and defaults the kernel does not echo back.
-UNLISTED_OPTIONS = frozenset({"defaults", "auto", "noauto", "nofail", "user", "nouser", "users", "owner",
-                              "group", "exec", "suid", "dev", "async", "atime", "diratime", "user_xattr", "acl"})
+
 
 
 def plan_mdadm_pool(name: str, pool: dict, disks: dict, facts: MdadmFacts) -> Plan:
@@ -169,7 +169,7 @@ def _mount(plan: Plan, name: str, pool: dict, facts: MdadmFacts, fs_uuid: str) -
     if not ours:
         plan.add(f"mount pool {name} at {mountpoint}", ["mkdir", "-p", mountpoint],
                  ["mount", "-t", fs, "-o", ",".join(options) or "defaults", facts.array_path, mountpoint])
-    elif unseen := [o for o in options if o not in mount.options and o not in UNLISTED_OPTIONS]:
+    elif unseen := sorted(listed(options) - mount.options):
         plan.add(f"remount pool {name} with {','.join(unseen)}",
                  ["mount", "-o", ",".join(["remount", *options]), mountpoint])
     entry = FstabEntry(f"UUID={fs_uuid}", mountpoint, fs, tuple(options))

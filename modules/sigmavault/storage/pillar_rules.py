@@ -3,7 +3,9 @@
 from collections.abc import Iterator
 
 from sigmavault.schema.errors import PillarError, storage_path
-from sigmavault.storage.layouts import IDENTITY_KEYS, SYSTEM_PATHS, identity_of, minimum_devices
+from sigmavault.storage.layouts import IDENTITY_KEYS, identity_of, is_system_path, minimum_devices
+from sigmavault.storage.mount_options import MANAGED_OPTIONS
+from sigmavault.storage.sizes import BTRFS_MAX_LIMIT, to_bytes
 
 
 def storage_errors(storage: dict) -> Iterator[PillarError]:
@@ -14,6 +16,7 @@ def storage_errors(storage: dict) -> Iterator[PillarError]:
     for name, pool in storage.get("pools", {}).items():
         yield from _pool_device_errors(name, pool, disks, owners)
         yield from _pool_type_errors(name, pool)
+        yield from _mount_option_errors(name, pool)
         yield from _mountpoint_errors(storage_path("pools", name, "mountpoint"), pool["mountpoint"], mountpoints)
         for dataset_name, dataset in pool["datasets"].items():
             yield from _dataset_errors(name, dataset_name, dataset, mountpoints)
@@ -61,8 +64,15 @@ def _pool_type_errors(name: str, pool: dict) -> Iterator[PillarError]:
                           "level is for mdadm pools; a btrfs pool sets its redundancy in profile.data")
 
 
+def _mount_option_errors(name: str, pool: dict) -> Iterator[PillarError]:
+    for index, option in enumerate(pool["mount_options"]):
+        if option.split("=", 1)[0] in MANAGED_OPTIONS:
+            yield PillarError(storage_path("pools", name, "mount_options", index),
+                              f"{option!r} is set by SigmaVault itself; use the pool's or dataset's compression key")
+
+
 def _mountpoint_errors(where: str, mountpoint: str, seen: dict) -> Iterator[PillarError]:
-    if mountpoint in SYSTEM_PATHS:
+    if is_system_path(mountpoint):
         yield PillarError(where, f"{mountpoint} belongs to the operating system; mount pools under /srv or /mnt")
     elif mountpoint in seen:
         yield PillarError(where, f"{mountpoint} is already the mountpoint of {seen[mountpoint]}")
@@ -74,6 +84,9 @@ def _dataset_errors(pool: str, name: str, dataset: dict, mountpoints: dict) -> I
     if dataset["mountpoint"]:
         yield from _mountpoint_errors(storage_path("pools", pool, "datasets", name, "mountpoint"),
                                       dataset["mountpoint"], mountpoints)
+    if dataset["quota"] and to_bytes(dataset["quota"]) > BTRFS_MAX_LIMIT:
+        yield PillarError(storage_path("pools", pool, "datasets", name, "quota"),
+                          f"{dataset['quota']} is more than btrfs can count (16 EiB)")
     if dataset["nodatacow"] and dataset["compression"] not in (None, "none"):
         yield PillarError(storage_path("pools", pool, "datasets", name, "compression"),
                           "btrfs cannot compress a nodatacow dataset; set compression: none or nodatacow: false")

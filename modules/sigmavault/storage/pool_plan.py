@@ -57,19 +57,20 @@ def plan_btrfs_pool(name: str, pool: dict, disks: dict, facts: PoolFacts) -> Pla
                  *wipes, *[["btrfs", "device", "add", path, mountpoint] for path in added], balance)
     removed = sorted(members - set(wanted))
     for path in removed:
-        if by_path.get(path) in pool["remove_devices"]:
-            plan.add(f"remove disk {_names([path], by_path)} from pool {name}, moving its data to the others",
-                     ["btrfs", "device", "remove", path, mountpoint])
-        else:
+        if by_path.get(path) not in pool["remove_devices"]:
             plan.refusals.append(PillarError(f"{where}.devices",
                 f"pool {name} holds {_names([path], by_path)}, which devices no longer lists; to take it out, "
                 f"add its disk name to {where}.remove_devices"))
     if plan.refusals:
         return plan
+    # Convert before removing: raid1 on two disks cannot lose one until its data is single.
     if not added and current and (current.get("data") != {data} or current.get("metadata") != {meta}):
         # Lowering metadata redundancy (to single or dup) is what btrfs wants --force for.
         force = ["--force"] if meta in ("single", "dup") else []
         plan.add(f"convert pool {name} to data {data}, metadata {meta}", [*balance[:3], *force, *balance[3:]])
+    for path in removed:
+        plan.add(f"remove disk {_names([path], by_path)} from pool {name}, moving its data to the others",
+                 ["btrfs", "device", "remove", path, mountpoint])
     if ours and needs_remount(mount, pool):
         plan.add(f"remount pool {name} with {','.join(options) or 'no compression'}",
                  ["mount", "-o", remount_options(pool), mountpoint])

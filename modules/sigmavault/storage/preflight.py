@@ -10,16 +10,24 @@ from sigmavault.storage.layouts import identity_of
 
 
 def disk_errors(disks: dict, devices: list[dict]) -> Iterator[PillarError]:
+    claimed: dict[str, str] = {}
     for name, disk in disks.items():
         found = identity.resolve(disk, devices)
         key, value = identity_of(disk)
+        if len(found) == 1 and found[0]["path"] in claimed:
+            yield PillarError(storage_path("disks", name, key),
+                              f"is {found[0]['path']}, which disk {claimed[found[0]['path']]!r} names already; "
+                              "declare each disk once")
+        elif len(found) == 1:
+            claimed[found[0]["path"]] = name
         if not found:
             present = ", ".join(d["path"] for d in devices) or "none"
             yield PillarError(storage_path("disks", name, key),
                               f"no attached disk has {key} {value!r} (attached: {present})")
         elif len(found) > 1:
             yield PillarError(storage_path("disks", name, key),
-                              f"{key} {value!r} matches {len(found)} disks; use by_id, serial or wwn")
+                              f"{key} {value!r} matches {len(found)} disks; use an identity only one disk has "
+                              f"({', '.join(k for k in ('by_id', 'wwn', 'serial') if k != key)})")
 
 
 def environment_errors(storage: dict, fstab_path: Path, mdadm_conf_path: Path) -> list[PillarError]:

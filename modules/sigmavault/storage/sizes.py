@@ -1,5 +1,6 @@
 """Sizes as the pillar writes them (500G) and as btrfs counts them (bytes)."""
 
+BTRFS_MAX_LIMIT = 2**64 - 1   # qgroup limits are unsigned 64-bit byte counts
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 
 
