@@ -1,5 +1,6 @@
 """Execution module: what the declared pools and datasets look like now (sigmavault.storage.status)."""
 
+from sigmavault.command import CommandError
 from sigmavault.disks.inventory import list_disks
 from sigmavault.storage.status import pool_status
 
@@ -12,5 +13,8 @@ def __virtual__():
 
 def status() -> dict:
     document = __salt__["sigmavault_pillar.document"]()
-    pools = pool_status(document["storage"], __salt__["sigmavault_pillar.fstab_path"]()) if document else []
-    return {"valid": bool(document), "pools": pools, "disks": list_disks()}
+    try:
+        pools = pool_status(document["storage"], __salt__["sigmavault_pillar.fstab_path"]()) if document else []
+        return {"valid": bool(document), "pools": pools, "disks": list_disks()}
+    except CommandError as error:
+        return {"valid": bool(document), "pools": [], "disks": [], "error": str(error)}

@@ -9,9 +9,20 @@ class CommandError(RuntimeError):
         super().__init__(f"`{' '.join(argv)}` failed ({returncode}): {self.output or 'no output'}")
 
 
+# The Debian package that brings each tool SigmaVault runs, for the message when one is missing.
+PACKAGE_OF = {"btrfs": "btrfs-progs", "mkfs.btrfs": "btrfs-progs", "compsize": "btrfs-compsize",
+              "lsattr": "e2fsprogs", "chattr": "e2fsprogs", "mkfs.ext4": "e2fsprogs", "mkfs.xfs": "xfsprogs",
+              "blkid": "util-linux", "wipefs": "util-linux", "losetup": "util-linux", "mount": "mount",
+              "mdadm": "mdadm"}
+
+
 def run_result(argv: list[str]) -> subprocess.CompletedProcess:
     """Run argv without a shell; the caller reads returncode, stdout and stderr."""
-    return subprocess.run(argv, capture_output=True, text=True, check=False)
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, check=False)
+    except FileNotFoundError as missing:
+        package = PACKAGE_OF.get(argv[0], "the package that provides it")
+        raise CommandError(argv, 127, f"{argv[0]} is not installed: install {package}") from missing
 
 
 def run(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> str:

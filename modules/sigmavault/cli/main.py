@@ -95,5 +95,8 @@ def status(site: Site, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(reply.data, indent=2))
         return
+    if reply.data.get("error"):
+        click.echo(f"cannot read the pools: {reply.data['error']}", err=True)
+        sys.exit(EXIT_FAILED)
     for line in report.status_lines(reply.data):
         click.echo(line)

@@ -102,6 +102,8 @@ def describe_disk(block: Path, mounts: dict[str, list[str]], by_id_dir: Path = P
 
 def list_disks(sys_block: Path = Path("/sys/block"), **kwargs) -> list[dict]:
     """Whole disks with a size; empty loop devices and RAM disks are not disks anyone can use."""
+    if not sys_block.is_dir():   # a chroot or container without sysfs has no disks to offer
+        return []
     disks, mounts = [], mount_sources(read_mounts())
     for block in sorted(sys_block.iterdir()):
         if block.name.startswith(SKIPPED_PREFIXES) or _read(block / "size") in (None, "0"):
