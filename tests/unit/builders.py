@@ -1,6 +1,7 @@
 """Small pillars, normalized storage and inventory-like devices for the unit tests."""
 
 import copy
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -42,3 +43,15 @@ def device(path: str, signature: dict | None = None, mounted_at: list | None = N
     if signature is not None:
         full = {"type": None, "label": None, "uuid": None, "pttype": None, **signature}
     return {"path": path, "signature": full, "mounted_at": list(mounted_at or []), "holders": list(holders or [])}
+
+
+def fake_run_result(monkeypatch, module, returncode: int, stdout: str = "", stderr: str = "") -> list:
+    """Replace module.run_result with one that answers as given; returns the argv lists it was called with."""
+    seen = []
+
+    def fake(argv):
+        seen.append(argv)
+        return subprocess.CompletedProcess(argv, returncode, stdout, stderr)
+
+    monkeypatch.setattr(module, "run_result", fake)
+    return seen

@@ -1,13 +1,12 @@
 """What blkid -p says a disk holds (captured output), and how probe reads its exit codes."""
 
-import subprocess
 
 import pytest
 from sigmavault.command import CommandError
 from sigmavault.disks import signatures
 from sigmavault.disks.signatures import UNREADABLE, Signature, parse_blkid_export
 
-from .builders import captured
+from .builders import captured, fake_run_result
 
 
 def test_btrfs_signature_has_type_label_and_uuid():
@@ -42,30 +41,22 @@ def test_signature_round_trips_through_a_dict():
     assert Signature(**signature.as_dict()) == signature
 
 
-def _fake_blkid(monkeypatch, returncode: int, stdout: str = "", stderr: str = "") -> list:
-    seen = []
-
-    def fake(argv):
-        seen.append(argv)
-        return subprocess.CompletedProcess(argv, returncode, stdout, stderr)
-
-    monkeypatch.setattr(signatures, "run_result", fake)
-    return seen
 
 
 def test_probe_reads_the_device_itself_not_the_cache(monkeypatch):
-    seen = _fake_blkid(monkeypatch, 0, captured("blkid_ext4.txt"))
+    seen = fake_run_result(monkeypatch, signatures, 0, captured("blkid_ext4.txt"))
     assert signatures.probe("/dev/loop7").type == "ext4"
     assert seen == [["blkid", "-p", "-o", "export", "/dev/loop7"]]
 
 
 def test_probe_exit_2_without_a_message_is_a_blank_disk(monkeypatch):
-    _fake_blkid(monkeypatch, 2)
+    fake_run_result(monkeypatch, signatures, 2)
     assert signatures.probe("/dev/loop7") is None
 
 
 def test_probe_exit_2_with_a_message_counts_as_holding_data(monkeypatch):
-    _fake_blkid(monkeypatch, 2, stderr="blkid: /dev/loop7: ambivalent result (probably more filesystems)\n")
+    fake_run_result(monkeypatch, signatures, 2,
+                    stderr="blkid: /dev/loop7: ambivalent result (probably more filesystems)\n")
     signature = signatures.probe("/dev/loop7")
     assert signature.type == UNREADABLE
     assert "ambivalent result" in signature.label
@@ -73,6 +64,6 @@ def test_probe_exit_2_with_a_message_counts_as_holding_data(monkeypatch):
 
 
 def test_probe_other_failure_raises_with_what_ran(monkeypatch):
-    _fake_blkid(monkeypatch, 4, stderr="blkid: error: /dev/loop7: Permission denied\n")
+    fake_run_result(monkeypatch, signatures, 4, stderr="blkid: error: /dev/loop7: Permission denied\n")
     with pytest.raises(CommandError, match="blkid -p -o export /dev/loop7"):
         signatures.probe("/dev/loop7")

@@ -1,12 +1,11 @@
 """Reading btrfs-progs output (captured from real file systems, see captured/README.md)."""
 
-import subprocess
 
 import pytest
 from sigmavault.storage import btrfs_facts
 from sigmavault.storage.btrfs_facts import Filesystem, parse_filesystem_show, parse_profiles, parse_qgroup_limits
 
-from .builders import captured
+from .builders import captured, fake_run_result
 
 
 def test_filesystem_show_lists_uuid_and_device_paths():
@@ -74,34 +73,25 @@ def test_qgroup_show_skips_headers_and_higher_level_groups():
     assert parse_qgroup_limits(text) == {258: (65536, 1073741824)}
 
 
-def _fake_run(monkeypatch, returncode: int, stdout: str = "", stderr: str = "") -> list:
-    seen = []
-
-    def fake(argv):
-        seen.append(argv)
-        return subprocess.CompletedProcess(argv, returncode, stdout, stderr)
-
-    monkeypatch.setattr(btrfs_facts, "run_result", fake)
-    return seen
 
 
 def test_qgroup_limits_are_none_when_quotas_are_off(monkeypatch):
-    seen = _fake_run(monkeypatch, 1, stderr="ERROR: can't list qgroups: quotas not enabled\n")
+    seen = fake_run_result(monkeypatch, btrfs_facts, 1, stderr="ERROR: can't list qgroups: quotas not enabled\n")
     assert btrfs_facts.qgroup_limits("/srv/tank") is None
     assert seen == [["btrfs", "qgroup", "show", "-re", "--raw", "/srv/tank"]]
 
 
 def test_qgroup_limits_parse_the_command_output(monkeypatch):
-    _fake_run(monkeypatch, 0, captured("qgroup.txt"))
+    fake_run_result(monkeypatch, btrfs_facts, 0, captured("qgroup.txt"))
     assert btrfs_facts.qgroup_limits("/srv/tank")[257] == (16384, 268435456)
 
 
 def test_filesystem_by_uuid_reads_show_raw(monkeypatch):
-    seen = _fake_run(monkeypatch, 0, captured("show_raid1.txt"))
+    seen = fake_run_result(monkeypatch, btrfs_facts, 0, captured("show_raid1.txt"))
     assert btrfs_facts.filesystem("d00aa450-8de4-4dd1-94d2-982585c1b3bb").devices == ("/dev/loop3", "/dev/loop4")
     assert seen == [["btrfs", "filesystem", "show", "--raw", "d00aa450-8de4-4dd1-94d2-982585c1b3bb"]]
 
 
 def test_filesystem_that_btrfs_cannot_find_is_none(monkeypatch):
-    _fake_run(monkeypatch, 1, stderr="ERROR: not a valid btrfs filesystem\n")
+    fake_run_result(monkeypatch, btrfs_facts, 1, stderr="ERROR: not a valid btrfs filesystem\n")
     assert btrfs_facts.filesystem("d00aa450-8de4-4dd1-94d2-982585c1b3bb") is None
