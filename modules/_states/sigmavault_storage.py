@@ -1,5 +1,6 @@
 """State module: pools and datasets converge through sigmavault.storage.converge."""
 
+from sigmavault.outcome import run_plan
 from sigmavault.storage import converge
 
 __virtualname__ = "sigmavault_storage"
@@ -9,10 +10,6 @@ def __virtual__():
     return __virtualname__
 
 
-def _as_state(name: str, outcome: converge.Outcome) -> dict:
-    return {"name": name, "result": outcome.result, "comment": outcome.comment, "changes": outcome.changes}
-
-
 def _storage() -> dict:
     return __salt__["sigmavault_pillar.document"]()["storage"]
 
@@ -20,14 +17,14 @@ def _storage() -> dict:
 def pool_converged(name: str) -> dict:
     storage, fstab = _storage(), __salt__["sigmavault_pillar.fstab_path"]()
     mdadm_conf = __salt__["sigmavault_pillar.mdadm_conf_path"]()
-    outcome = converge.run_plan(f"pool {name}", lambda: converge.pool_plan(storage, name, fstab, mdadm_conf),
-                                fstab, __opts__["test"])
-    return _as_state(name, outcome)
+    outcome = run_plan(f"pool {name}", lambda: converge.pool_plan(storage, name, fstab, mdadm_conf),
+                       fstab, __opts__["test"])
+    return outcome.as_state(name)
 
 
 def dataset_converged(name: str) -> dict:
     pool, dataset = name.split("/", 1)
     storage, fstab = _storage(), __salt__["sigmavault_pillar.fstab_path"]()
-    outcome = converge.run_plan(f"dataset {name}", lambda: converge.dataset_plan(storage, pool, dataset, fstab),
-                                fstab, __opts__["test"])
-    return _as_state(name, outcome)
+    outcome = run_plan(f"dataset {name}", lambda: converge.dataset_plan(storage, pool, dataset, fstab),
+                       fstab, __opts__["test"])
+    return outcome.as_state(name)

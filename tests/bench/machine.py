@@ -3,18 +3,15 @@
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def machine() -> dict:
-    model = "unknown"
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+        cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     except OSError:
-        pass
-    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "host": platform.node(),
+        cpuinfo = []
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "unknown")
+    return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "host": platform.node(),
             "kernel": platform.release(), "cpu": model, "cores": os.cpu_count(),
             "python": sys.version.split()[0]}

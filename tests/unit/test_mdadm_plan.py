@@ -6,9 +6,9 @@ This host has no md driver: these plans are proven here, the arrays themselves i
 from pathlib import Path
 
 import pytest
+from sigmavault import steps
 from sigmavault.disks.signatures import Signature
 from sigmavault.mounts import Mount
-from sigmavault.storage import steps
 from sigmavault.storage.mdadm_facts import MdadmFacts, MdArray
 from sigmavault.storage.mdadm_plan import NEW_ARRAY_UUID, array_health, plan_mdadm_pool
 from sigmavault.storage.pool_plan import NEW_UUID

@@ -1,12 +1,12 @@
 """Converging step by step from fresh plans, and what Salt is told: predicted, done, refused or stuck."""
 
 import pytest
+from sigmavault import steps
 from sigmavault.command import CommandError
+from sigmavault.outcome import run_plan
 from sigmavault.schema import PillarError
-from sigmavault.storage import steps
-from sigmavault.storage.converge import run_plan
+from sigmavault.steps import Plan, Refused, Stuck, converge
 from sigmavault.storage.fstab import FstabEntry
-from sigmavault.storage.steps import Plan, Refused, Stuck, converge
 
 REFUSAL = PillarError("sigmavault.storage.disks.disk_a", "/dev/loop0 holds ext4 file system")
 

@@ -3,11 +3,11 @@
 import os
 
 from sigmavault.schema.errors import PillarError, storage_path
+from sigmavault.steps import Plan
 from sigmavault.storage.dataset_facts import DatasetFacts
 from sigmavault.storage.fstab import FstabEntry
 from sigmavault.storage.mount_options import pool_options
 from sigmavault.storage.sizes import to_bytes
-from sigmavault.storage.steps import Plan
 
 
 def plan_dataset(pool_name: str, pool: dict, name: str, dataset: dict, facts: DatasetFacts) -> Plan:

@@ -2,13 +2,13 @@
 
 from sigmavault.disks.signatures import Signature
 from sigmavault.schema.errors import PillarError, storage_path
+from sigmavault.steps import Plan
 from sigmavault.storage.consent import wipe_commands
 from sigmavault.storage.fstab import FstabEntry
 from sigmavault.storage.mdadm_conf import conf_line_for, parse_array_line, render_array_line, with_array_line
 from sigmavault.storage.mdadm_facts import MdadmFacts
 from sigmavault.storage.mount_options import listed
 from sigmavault.storage.pool_plan import NEW_UUID
-from sigmavault.storage.steps import Plan
 
 NEW_ARRAY_UUID = "<uuid of the new array>"
 METADATA = "1.2"

@@ -1,12 +1,12 @@
 """Plan one btrfs pool: from what the box has (PoolFacts) to what the pillar declares, step by step."""
 
 from sigmavault.schema.errors import PillarError, storage_path
+from sigmavault.steps import Plan
 from sigmavault.storage.consent import wipe_commands
 from sigmavault.storage.fstab import FstabEntry
 from sigmavault.storage.layouts import metadata_profile
 from sigmavault.storage.mount_options import needs_remount, pool_options, remount_options
 from sigmavault.storage.pool_facts import PoolFacts
-from sigmavault.storage.steps import Plan
 
 NEW_UUID = "<uuid of the new file system>"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sigmavault.files import read_text
 from sigmavault.schema.errors import PillarError, key_path
-from sigmavault.storage.steps import Plan
+from sigmavault.steps import Plan
 
 ZONEINFO = Path("/usr/share/zoneinfo")
 
