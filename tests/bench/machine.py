@@ -4,6 +4,7 @@ import os
 import platform
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 
 def machine() -> dict:

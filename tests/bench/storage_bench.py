@@ -19,6 +19,7 @@ from sigmavault import tree  # noqa: E402
 from sigmavault.salt_bridge.call import salt_call_binary  # noqa: E402
 from sigmavault.salt_bridge.config import write_config_dir  # noqa: E402
 from sigmavault.salt_bridge.site import Site  # noqa: E402
+
 from tests.bench.machine import machine  # noqa: E402
 from tests.system.loopdisks import LoopDisks  # noqa: E402
 
