@@ -54,7 +54,7 @@ lint: setup
 	$(VENV)/bin/ruff check modules tests
 
 bench: setup
-	$(PY) tests/bench/storage_bench.py --out build/bench
+	$(PY) -m tests.bench.storage_bench --out build/bench
 
 # Regenerate the lock from requirements.in in a clean environment.
 lock:

@@ -1,5 +1,6 @@
-"""make bench (storage): converge of the example site from blank disks, and a no-op highstate against
-bare `salt-call --local test.ping` in the same run, on a private copy of the example site."""
+"""make bench (python -m tests.bench.storage_bench): converge of the example site from blank disks,
+and a no-op highstate against bare `salt-call --local test.ping` in the same run, on a private copy
+of the example site."""
 
 import argparse
 import json
@@ -11,17 +12,13 @@ import time
 from pathlib import Path
 
 import yaml
+from sigmavault import tree
+from sigmavault.salt_bridge.call import salt_call_binary
+from sigmavault.salt_bridge.config import write_config_dir
+from sigmavault.salt_bridge.site import Site
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO))
-
-from sigmavault import tree  # noqa: E402
-from sigmavault.salt_bridge.call import salt_call_binary  # noqa: E402
-from sigmavault.salt_bridge.config import write_config_dir  # noqa: E402
-from sigmavault.salt_bridge.site import Site  # noqa: E402
-
-from tests.bench.machine import machine  # noqa: E402
-from tests.system.loopdisks import LoopDisks  # noqa: E402
+from tests.bench.machine import machine
+from tests.system.loopdisks import LoopDisks
 
 
 def private_site(root: Path) -> dict:
