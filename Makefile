@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # The C2SP age test vectors the crypto tests check every case of (pinned: a new release must not change them silently).
 CCTV_AGE := build/npm/node_modules/cctv-age/index.js
 
-.PHONY: setup demo demo-clean test test-unit test-system lint bench lock
+.PHONY: setup demo demo-clean test test-unit test-system test-py313 lint bench lock
 
 setup: $(STAMP) $(CCTV_AGE)
 
@@ -49,6 +49,10 @@ test-unit: setup
 
 test-system: setup
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests/system
+
+# The unit tier on Python 3.13 (Debian trixie, the ISO's interpreter) in a debootstrapped root (a few minutes).
+test-py313:
+	tests/trixie/run.sh
 
 lint: setup
 	$(VENV)/bin/ruff check modules tests
