@@ -51,7 +51,7 @@ test-system: setup
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests/system
 
 # The unit tier on Python 3.13 (Debian trixie, the ISO's interpreter) in a debootstrapped root (a few minutes).
-test-py313:
+test-py313: setup
 	tests/trixie/run.sh
 
 lint: setup
