@@ -1,0 +1,132 @@
+"""Compress a folder into an archive directory: one zstd frame per file plus a manifest.
+
+The archive is built in a hidden directory beside its destination and renamed into place when every
+file has been compressed and verified, so a cancelled or failed job leaves nothing behind. Originals are
+only read (so only the manifest is fsynced; a restore checks every member against its sha256). Files
+that vanish or cannot be read meanwhile are listed in ``Manifest.skipped`` with the reason, like symlinks
+and special files. Dictionaries come from (and are recorded as referenced in) the given DictionaryStore.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import families
+from .atomic import atomic_dir, atomic_file
+from .classes import DICTIONARY_CLASSES
+from .dictstore import DictionaryStore
+from .encode import Encoded, encode_file
+from .manifest import DATA, MANIFEST, Entry, Manifest
+from .options import EngineOptions
+from .policy import Dictionary
+from .pool import parallel_map
+from .probe import quick_class
+from .progress import ProgressCallback, Tracker
+from .stats import StatsReport
+
+
+def scan(source: Path) -> tuple[list[tuple[str, Path, os.stat_result]], list[dict]]:
+    """Regular files under source as (relative name, path, stat), sorted; and what was left out, why."""
+    files, skipped = [], []
+    for root, dirs, names in os.walk(source):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(root, name)
+            rel = path.relative_to(source).as_posix()
+            st = path.lstat()
+            if path.is_symlink():
+                skipped.append({"path": rel, "reason": f"symlink to {os.readlink(path)}"})
+            elif not path.is_file():
+                skipped.append({"path": rel, "reason": "not a regular file"})
+            else:
+                files.append((rel, path, st))
+    return files, skipped
+
+
+def _dictionaries(
+    files: list[tuple[str, Path, os.stat_result]], store: DictionaryStore, options: EngineOptions, holder: str,
+) -> tuple[dict[str, Dictionary], int]:
+    """Map relative name -> dictionary for the small files whose family gets one; and dictionary bytes."""
+    members = []
+    for rel, path, st in files:
+        if 0 < st.st_size <= options.dictionary_file_limit:
+            cls = quick_class(str(path), rel)
+            if cls in DICTIONARY_CLASSES:
+                members.append(families.Member(path, rel, st.st_size, cls))
+    assigned: dict[str, Dictionary] = {}
+    used = 0
+    level = options.level if options.level is not None else options.levels.small
+    for key, group in families.group(members).items():
+        chosen = families.choose(store, key, group, level)
+        if chosen is not None:
+            info, dictionary = chosen
+            store.add_reference(info.dict_id, holder)
+            used += info.size
+            assigned.update((m.name, dictionary) for m in group)
+    return assigned, used
+
+
+def compress_folder(
+    source: Path | str,
+    archive: Path | str,
+    *,
+    store: DictionaryStore | None = None,
+    options: EngineOptions | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> Manifest:
+    """Compress every regular file under source into the new archive directory; return its manifest."""
+    source, archive, options = Path(source), Path(archive), options or EngineOptions()
+    start = time.perf_counter()
+    files, skipped = scan(source)
+    tracker = Tracker(sum(st.st_size for _, _, st in files), len(files), progress, cancel)
+    archive_id = uuid.uuid4().hex
+    assigned: dict[str, Dictionary] = {}
+    dictionary_bytes = 0
+    try:
+        with atomic_dir(archive.absolute()) as tmp:
+            if store is not None and options.dictionaries:
+                assigned, dictionary_bytes = _dictionaries(files, store, options, archive_id)
+            tracker.check()
+            for folder in sorted({os.path.dirname(rel) for rel, _, _ in files}):
+                (tmp / DATA / folder).mkdir(parents=True, exist_ok=True)
+
+            def one(item: tuple[str, Path, os.stat_result]) -> tuple[Entry, Encoded] | dict:
+                rel, path, st = item
+                dst = Path(f"{tmp}/{DATA}/{rel}.zst")
+                dictionary = assigned.get(rel)
+                chooser = (lambda plan: dictionary if plan.dictionary else None) if dictionary else None
+                try:
+                    done = encode_file(path, dst, options=options, tracker=tracker, name=rel,
+                                       choose_dictionary=chooser, staged=False)
+                except FileNotFoundError:
+                    return {"path": rel, "reason": "deleted while the archive was being made"}
+                except PermissionError:
+                    return {"path": rel, "reason": "permission denied"}
+                entry = Entry(rel, done.size, done.compressed_size, done.sha256, str(done.cls), done.level,
+                              done.dict_id, st.st_mode & 0o7777, st.st_mtime_ns)
+                return entry, done
+
+            results = parallel_map(one, files, options.workers or os.cpu_count() or 1)
+            skipped += [r for r in results if isinstance(r, dict)]
+            done_files = [r for r in results if not isinstance(r, dict)]
+            stats = StatsReport(dictionary_bytes=dictionary_bytes)
+            for _entry, done in done_files:
+                stats.record(done.cls, done.size, done.compressed_size, done.seconds, done.verify_seconds)
+            stats.wall_seconds = time.perf_counter() - start
+            created = datetime.now(UTC).isoformat(timespec="seconds")
+            store_path = str(store.root.absolute()) if store else None
+            manifest = Manifest(archive_id, str(source.absolute()), created, store_path,
+                                [e for e, _ in done_files], skipped, stats.to_dict())
+            with atomic_file(tmp / MANIFEST, durable=True) as (out, _):
+                out.write(manifest.to_json().encode())
+    except BaseException:
+        if store is not None:
+            store.release(archive_id)
+        raise
+    return manifest

@@ -1,0 +1,80 @@
+"""The archive manifest: what was compressed, how, and the hashes that prove a restore is exact.
+
+An archive directory holds ``manifest.json`` and ``data/<relative path>.zst`` — one standard zstd frame
+per file, decodable one by one with ``zstd -d`` (add ``-D <store>/<dict_id>.dict`` when dict_id is set).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path, PurePosixPath
+
+from .errors import ArchiveError
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+DATA = "data"
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # relative, "/"-separated; undecodable bytes kept as surrogate escapes
+    size: int
+    compressed_size: int
+    sha256: str
+    cls: str
+    level: int  # 0: stored in raw blocks
+    dict_id: int  # 0: no dictionary
+    mode: int
+    mtime_ns: int
+
+    @property
+    def data_path(self) -> str:
+        return f"{DATA}/{self.path}.zst"
+
+
+@dataclass
+class Manifest:
+    archive_id: str
+    source: str
+    created: str
+    dictionary_store: str | None
+    entries: list[Entry] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"path": ..., "reason": ...}
+    stats: dict = field(default_factory=dict)
+    format: int = FORMAT
+
+    @property
+    def dictionaries(self) -> list[int]:
+        return sorted({e.dict_id for e in self.entries if e.dict_id})
+
+    def to_json(self) -> str:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["entries"] = [vars(e) for e in self.entries]  # asdict() deep-copies; slow on 100k entries
+        data["dictionaries"] = self.dictionaries
+        return json.dumps(data, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        data.pop("dictionaries", None)
+        if data.get("format") != FORMAT:
+            raise ArchiveError(f"manifest format {data.get('format')} is not supported (expected {FORMAT})")
+        data["entries"] = [Entry(**e) for e in data["entries"]]
+        for entry in data["entries"]:
+            parts = PurePosixPath(entry.path).parts
+            if not parts or entry.path.startswith("/") or ".." in parts:
+                raise ArchiveError(f"manifest entry {entry.path!r} points outside the archive; refusing it")
+        return cls(**data)
+
+
+def load_manifest(archive: Path) -> Manifest:
+    """Read archive/manifest.json; ArchiveError says what is wrong with the archive."""
+    path = archive / MANIFEST
+    try:
+        return Manifest.from_json(path.read_text())
+    except FileNotFoundError:
+        raise ArchiveError(f"{archive} is not a complete archive: {MANIFEST} is missing") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArchiveError(f"{path} is damaged ({exc}); restore it from another copy") from exc

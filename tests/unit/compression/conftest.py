@@ -1,0 +1,64 @@
+"""Fixtures for the compression engine: a small real corpus, a family of similar logs, a store."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from sigmavault.compression import DictionaryStore
+
+from tests.bench import corpus as corpus_builder
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 4 MiB corpus from tests/bench/corpus.py (seed 3), without its CORPUS.json listing."""
+    target = tmp_path_factory.mktemp("corpus") / "c"
+    corpus_builder.build(target, 4 << 20, seed=3)
+    (target / "CORPUS.json").unlink()
+    return target
+
+
+def log_line(rng: random.Random, n: int) -> str:
+    user = rng.choice(["alice", "bob", "media", "backup"])
+    return (f"Nov 23 12:{n // 60 % 60:02d}:{n % 60:02d} nas1 smbd[{rng.randrange(100, 9999)}]: "
+            f"share {rng.choice(['media', 'home', 'photos'])} opened by {user} from 10.0.0.{rng.randrange(256)}\n")
+
+
+@pytest.fixture
+def log_family(tmp_path: Path) -> Path:
+    """A folder of 60 small, similar log files: what a dictionary is for."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    rng = random.Random(7)
+    for i in range(60):
+        lines = "".join(log_line(rng, n) for n in range(rng.randrange(20, 80)))
+        (folder / f"smbd-{i:03d}.log").write_text(lines)
+    return folder
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> DictionaryStore:
+    return DictionaryStore(tmp_path / "dicts")
+
+
+@pytest.fixture
+def zstd_cli() -> str:
+    path = shutil.which("zstd")
+    if path is None:
+        pytest.skip("the zstd command is not installed (apt-get install zstd)")
+    return path
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    return files_a == files_b and all((a / f).read_bytes() == (b / f).read_bytes() for f in files_a)
+
+
+@pytest.fixture
+def same_tree():
+    """same_tree(a, b): both folders hold the same relative file names with identical bytes."""
+    return _same_tree
