@@ -3,9 +3,9 @@
 import time
 
 import pytest
+
 from sigmavault.disks.inventory import list_disks, udev_running
 from sigmavault.salt_bridge.call import salt_call
-
 from tests.system.loopdisks import sh
 
 

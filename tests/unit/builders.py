@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 import yaml
+
 from sigmavault import tree
 from sigmavault.schema import validate_pillar
 

@@ -2,6 +2,7 @@
 
 
 import pytest
+
 from sigmavault.command import CommandError
 from sigmavault.disks import signatures
 from sigmavault.disks.signatures import UNREADABLE, Signature, parse_blkid_export

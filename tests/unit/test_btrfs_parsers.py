@@ -2,6 +2,7 @@
 
 
 import pytest
+
 from sigmavault.storage import btrfs_facts
 from sigmavault.storage.btrfs_facts import Filesystem, parse_filesystem_show, parse_profiles, parse_qgroup_limits
 

@@ -1,6 +1,7 @@
 """Reading what salt-call state.apply returned: states in run order, or why Salt could not start."""
 
 import pytest
+
 from sigmavault.cli.state_results import StateResult, parse_state_results
 
 REPLY = {

@@ -1,6 +1,7 @@
 """Running tools: a failure or a missing tool is an error that says what to do, never a traceback."""
 
 import pytest
+
 from sigmavault.command import CommandError, run
 
 

@@ -1,6 +1,7 @@
 """Planning a dataset (btrfs subvolume) from hand-built facts."""
 
 import pytest
+
 from sigmavault.mounts import Mount
 from sigmavault.storage.dataset_facts import DatasetFacts
 from sigmavault.storage.dataset_plan import plan_dataset

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+
 from sigmavault.disks.identity import matches, resolve
 
 SDB = {"path": "/dev/sdb", "by_id": ["ata-WDC_WD40EFRX_WD-WCC4E1234567", "wwn-0x50014ee2b5e8c4a1"],

@@ -3,6 +3,7 @@
 import socket
 
 import pytest
+
 from sigmavault.disks import inventory
 from sigmavault.disks.signatures import Signature
 from sigmavault.mounts import Mount

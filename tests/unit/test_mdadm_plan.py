@@ -6,6 +6,7 @@ This host has no md driver: these plans are proven here, the arrays themselves i
 from pathlib import Path
 
 import pytest
+
 from sigmavault import steps
 from sigmavault.disks.signatures import Signature
 from sigmavault.mounts import Mount

@@ -1,6 +1,7 @@
 """The mount options a pool carries, and when a live mount has to be remounted."""
 
 import pytest
+
 from sigmavault.mounts import Mount
 from sigmavault.storage.mount_options import compression_option, needs_remount, pool_options, remount_options
 

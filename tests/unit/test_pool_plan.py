@@ -1,6 +1,7 @@
 """Planning a btrfs pool from hand-built facts: what runs, in which order, and what is refused."""
 
 import pytest
+
 from sigmavault.mounts import Mount
 from sigmavault.storage.btrfs_facts import Filesystem
 from sigmavault.storage.fstab import FstabEntry

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from sigmavault import tree
 from sigmavault.salt_bridge.config import minion_config, write_config_dir
 from sigmavault.salt_bridge.site import Site

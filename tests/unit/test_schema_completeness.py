@@ -3,6 +3,7 @@
 import re
 
 import pytest
+
 from sigmavault import tree
 from sigmavault.schema import validate_pillar
 from sigmavault.schema.loader import DOMAINS, load_schema

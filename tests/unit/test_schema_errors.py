@@ -1,6 +1,7 @@
 """Schema errors name the pillar key path and say what is allowed; a refused pillar yields no document."""
 
 import pytest
+
 from sigmavault.schema import PillarError, key_path, validate_pillar
 from sigmavault.schema.loader import DOMAINS
 

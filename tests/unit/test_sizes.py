@@ -1,6 +1,7 @@
 """Sizes as the pillar writes them and as a person reads them."""
 
 import pytest
+
 from sigmavault.storage.sizes import human, to_bytes
 
 

@@ -1,6 +1,7 @@
 """Converging step by step from fresh plans, and what Salt is told: predicted, done, refused or stuck."""
 
 import pytest
+
 from sigmavault import steps
 from sigmavault.command import CommandError
 from sigmavault.outcome import run_plan

@@ -1,6 +1,7 @@
 """Which metadata profile a pool gets, how many disks a layout needs, and which identity names a disk."""
 
 import pytest
+
 from sigmavault.storage.layouts import identity_of, metadata_profile, minimum_devices
 
 

@@ -1,6 +1,7 @@
 """Rules of sigmavault.storage that span several keys: each one refuses with the key to fix."""
 
 import pytest
+
 from sigmavault.schema import validate_pillar
 
 from .builders import pillar

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sigmavault.compression import DictionaryStore
 
+from sigmavault.compression import DictionaryStore
 from tests.bench import corpus as corpus_builder
 
 

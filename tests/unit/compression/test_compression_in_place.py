@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from sigmavault.compression import ArchiveError, VerificationError, compress_file, compress_in_place, decompress_file
 from sigmavault.compression import encode as encode_module
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from sigmavault.crypto import (
     ArmorError,
     HeaderError,

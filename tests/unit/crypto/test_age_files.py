@@ -9,6 +9,7 @@ import stat
 import tracemalloc
 
 import pytest
+
 from sigmavault.crypto import (
     AgeError,
     ArmorError,

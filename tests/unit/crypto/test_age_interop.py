@@ -13,6 +13,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from sigmavault.crypto import decrypt, encrypt, generate_identity, recipient_of
 from sigmavault.crypto.payload import CHUNK_SIZE
 
