@@ -6,12 +6,12 @@ DEMO_DIR := /var/lib/sigmavault-demo
 DEMO_ENV := SIGMAVAULT_STATE_DIR=$(DEMO_DIR)/state SIGMAVAULT_FSTAB=$(DEMO_DIR)/fstab
 # Debian packages the box and the tests use; npm (for test vectors) is installed only where no npm exists.
 DEBIAN_PACKAGES := python3 python3-venv python3-dev gcc btrfs-progs btrfs-compsize e2fsprogs xfsprogs \
-	util-linux udev mdadm zstd xz-utils age
+	util-linux udev mdadm zstd xz-utils age cryptsetup-bin git chromium
 STAMP := $(VENV)/.installed
 # The C2SP age test vectors the crypto tests check every case of (pinned: a new release must not change them silently).
 CCTV_AGE := build/npm/node_modules/cctv-age/index.js
 
-.PHONY: setup demo demo-clean test test-unit test-system test-py313 lint bench lock
+.PHONY: setup demo demo-clean panel test test-unit test-system test-panel test-e2e test-py313 lint bench lock
 
 setup: $(STAMP) $(CCTV_AGE)
 
@@ -37,12 +37,18 @@ demo: setup
 	$(DEMO_ENV) $(VENV)/bin/sigmavault apply
 	$(DEMO_ENV) $(VENV)/bin/sigmavault status
 
+# The panel edits its own copy of the example pillar (a git history grows there).
+panel: setup
+	mkdir -p $(DEMO_DIR)/pillar
+	[ -e $(DEMO_DIR)/pillar/sigmavault.sls ] || cp pillar/top.sls pillar/sigmavault.sls $(DEMO_DIR)/pillar/
+	$(DEMO_ENV) SIGMAVAULT_PILLAR=$(DEMO_DIR)/pillar $(PY) -m sigmavault_panel serve
+
 demo-clean: setup
 	$(PY) -m sigmavault.demo down
 	rm -rf $(DEMO_DIR)
 
 test: setup
-	$(VENV)/bin/pytest -q -p no:cacheprovider tests/unit tests/system
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/unit tests/system tests/panel tests/e2e
 
 test-unit: setup
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests/unit
@@ -50,15 +56,24 @@ test-unit: setup
 test-system: setup
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests/system
 
+test-panel: setup
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/panel
+
+test-e2e: setup
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/e2e
+
 # The unit tier on Python 3.13 (Debian trixie, the ISO's interpreter) in a debootstrapped root (a few minutes).
 test-py313: setup
 	tests/trixie/run.sh
 
 lint: setup
-	$(VENV)/bin/ruff check modules tests
+	$(VENV)/bin/ruff check modules control-panel tests
 
 bench: setup
 	$(PY) -m tests.bench.storage_bench --out build/bench
+	$(PY) -m tests.bench.crypto_bench --out build/bench
+	$(PY) -m tests.bench.compression_bench --out build/bench
+	$(PY) -m tests.bench.panel_bench --out build/bench
 
 # Regenerate the lock from requirements.in in a clean environment.
 lock:

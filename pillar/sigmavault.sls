@@ -84,8 +84,54 @@ sigmavault:
   # Domains that later capabilities fill in; each refuses unknown keys until then.
   users: {}
   shares: {}
-  encryption: {}
-  compression: {}
+  encryption:
+    # The key this box makes for itself on its first apply (<state dir>/keys/node.age, root-only, never
+    # leaves the box): mlkem768x25519 (post-quantum hybrid; stock age >= 1.3 reads it) or mlkem1024p384.
+    node_key_profile: mlkem768x25519
+    # Your offline recovery keys (the public age1pq1… line). Every sealed value is sealed to them too, so
+    # they open your secrets on a new box (`sigmavault keys recover`). Make one with
+    # `sigmavault keys gen --recovery --out FILE`, keep FILE offline and list its recipient here:
+    #   - age1pq1…
+    recovery_recipients: []
+    # Days after which the node key is due for rotation (`sigmavault reseal`; the agents schedule it).
+    rotation_days: 30
+    # Named secrets (API tokens, passwords) for services on the box. Never type one here in plain text:
+    # `sigmavault seal FILE sigmavault.encryption.secrets.NAME` asks for it and writes it sealed, e.g.
+    #   api_token: ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]
+    # Any key of the pillar may hold a sealed value; its file then ends with a sigmavault_sealed block.
+    secrets: {}
+    # LUKS2 keys of encrypted pools, by pool name: 64 random bytes (base64), always sealed. Make one with
+    # `sigmavault seal FILE sigmavault.encryption.volume_keys.POOL --random 64`; it lives here (and in git)
+    # so the recovery key can unlock the pool's disks on another box, e.g.
+    #   tank: ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]
+    volume_keys: {}
+  compression:
+    # Jobs you run with `sigmavault compress run NAME` (the agents will schedule them); each under a name
+    # you choose. `sigmavault compress list` and `sigmavault compress stats` show what they did and saved.
+    jobs:
+      cold_media:
+        # A dataset as pool/dataset, or an absolute folder path.
+        source: tank/media
+        # true: rewrite cold files where they are, compressed by btrfs (defragment -c); the bytes stay the
+        # same, only disk use drops. Files shared with snapshots or copies are left alone.
+        in_place: true
+        # Where archives go (null for in_place jobs).
+        target: null
+        # fast, balanced or max. In place: fast uses lzo, balanced and max zstd.
+        profile: balanced
+        # Only files nobody modified for this many days (in_place jobs only; 0 means every file).
+        cold_days: 30
+        # low (nice 19, disk only when idle), normal (nice 10) or high (nice 0).
+        priority: low
+      logs_archive:
+        # Every file under source becomes one verified zstd frame in <target>/logs_archive-<UTC time>/
+        # (`zstd -d` reads them; restore with `sigmavault compress restore`). The originals stay.
+        source: /var/log
+        in_place: false
+        target: /srv/tank/backups/archives
+        profile: max
+        cold_days: 0
+        priority: low
   mesh: {}
   agents: {}
   panel: {}

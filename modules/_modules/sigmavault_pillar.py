@@ -32,6 +32,9 @@ def mdadm_conf_path() -> Path:
 
 def validate(environment: bool = True) -> dict:
     """Schema, cross-key rules and (with environment) attached disks and data-safety refusals."""
+    render_errors = _pillar().get("_errors") or []
+    if render_errors:   # a pillar file that did not render (a sealed value that does not open, bad YAML)
+        return {"valid": False, "errors": [{"path": "pillar", "message": str(e)} for e in render_errors]}
     result = validate_pillar(_pillar())
     errors = result.errors
     if not errors and environment:

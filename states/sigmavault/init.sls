@@ -3,3 +3,4 @@ include:
   - sigmavault.validate
   - sigmavault.system
   - sigmavault.storage
+  - sigmavault.encryption

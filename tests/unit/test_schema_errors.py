@@ -7,7 +7,7 @@ from sigmavault.schema.loader import DOMAINS
 
 from .builders import pillar
 
-RESERVED = [domain for domain in DOMAINS if domain not in ("system", "storage")]
+RESERVED = [domain for domain in DOMAINS if domain not in ("system", "storage", "encryption", "compression")]
 
 
 def _errors(document: dict) -> dict[str, str]:

@@ -100,3 +100,16 @@ def status(site: Site, as_json: bool) -> None:
         sys.exit(EXIT_FAILED)
     for line in report.status_lines(reply.data):
         click.echo(line)
+
+
+from sigmavault.cli import keys as keys_commands  # noqa: E402  (the encryption capability's commands)
+
+cli.add_command(keys_commands.keys)
+cli.add_command(keys_commands.seal)
+cli.add_command(keys_commands.unseal)
+cli.add_command(keys_commands.reseal)
+cli.add_command(keys_commands.backup)
+
+from sigmavault.cli.compress import compress  # noqa: E402  (the compression capability's commands)
+
+cli.add_command(compress)

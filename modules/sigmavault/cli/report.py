@@ -53,4 +53,16 @@ def status_lines(status: dict) -> Iterator[str]:
                 continue
             yield (f"  dataset {dataset['name']} at {dataset['path']}: uses {human(dataset['referenced_bytes'])}"
                    f" of {human(dataset['quota_bytes']) if dataset['quota_bytes'] else 'no quota'}, "
-                   f"compression {dataset['compression']}")
+                   f"compression {dataset['compression']}{_compsize(dataset.get('compsize'))}")
+
+
+def _compsize(stats: dict | None) -> str:
+    """'; 1.2 MiB on disk for 20.0 MiB of data (94% saved)' from the dataset's compsize numbers."""
+    if not stats:
+        return ""
+    if stats.get("error"):
+        return f"; on-disk size unknown ({stats['error']})"
+    if not stats["uncompressed_bytes"]:
+        return ""
+    return (f"; {human(stats['disk_bytes'])} on disk for {human(stats['uncompressed_bytes'])} of data "
+            f"({stats['saved_percent']:.0f}% saved)")

@@ -6,6 +6,7 @@ from pathlib import Path
 import yaml
 
 from sigmavault import tree
+from sigmavault.files import write_atomically
 from sigmavault.salt_bridge.site import Site
 
 INSTALLED_TREE = "/opt/sigmavault"
@@ -40,5 +41,9 @@ def write_config_dir(site: Site) -> Path:
     """The --config-dir for salt-call: <state dir>/salt/etc with one file, minion."""
     directory = site.state_dir / "salt" / "etc"
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "minion").write_text(yaml.safe_dump(minion_config(site), sort_keys=True))
+    text = yaml.safe_dump(minion_config(site), sort_keys=True)
+    path = directory / "minion"
+    # Several salt-calls start at once (the panel reads while a job applies): replace whole, only on change.
+    if not path.exists() or path.read_text() != text:
+        write_atomically(path, text)
     return directory

@@ -3,8 +3,15 @@
 from collections.abc import Iterator
 
 from sigmavault.schema.errors import PillarError
-from sigmavault.storage.pillar_rules import storage_errors
 
 
 def cross_key_errors(document: dict) -> Iterator[PillarError]:
+    # Imported here: each domain's rules import sigmavault.schema.errors, and this package's
+    # __init__ imports this module, so a top-level import would be circular.
+    from sigmavault.compression.jobs_rules import compression_errors
+    from sigmavault.secrets.pillar_rules import encryption_errors
+    from sigmavault.storage.pillar_rules import storage_errors
+
     yield from storage_errors(document.get("storage", {}))
+    yield from encryption_errors(document)
+    yield from compression_errors(document)

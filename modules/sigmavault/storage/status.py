@@ -3,6 +3,7 @@
 import os
 from pathlib import Path
 
+from sigmavault.compression.fsstats import dataset_compression
 from sigmavault.mounts import mounted_at, read_mounts
 from sigmavault.storage import btrfs_facts
 from sigmavault.storage.mdadm_facts import read_mdadm_facts
@@ -26,6 +27,7 @@ def _dataset_status(pool: dict, name: str, dataset: dict, limits: dict | None) -
     if btrfs_facts.has_nocow(path):
         compression = "none (nodatacow)"
     entry.update(exists=True, referenced_bytes=referenced, quota_bytes=limit, compression=compression)
+    entry["compsize"] = dataset_compression(path)  # on disk vs logical bytes, per compression type
     return entry
 
 

@@ -1,0 +1,109 @@
+"""python -m sigmavault_panel [serve|grant|token]: run the panel, let an account in, make API tokens."""
+
+import logging
+import pwd
+import subprocess
+import sys
+
+import click
+
+from sigmavault.salt_bridge.site import Site
+from sigmavault_panel.config import DEFAULTS, panel_dir
+from sigmavault_panel.services.tokens import TokenStore
+
+site_options = [
+    click.option("--pillar", "pillar_dir", help="Pillar directory ($SIGMAVAULT_PILLAR)"),
+    click.option("--state-dir", help="State directory ($SIGMAVAULT_STATE_DIR, default /var/lib/sigmavault)"),
+    click.option("--fstab", help="fstab pools are recorded in ($SIGMAVAULT_FSTAB, default /etc/fstab)"),
+]
+
+
+def with_site(command):
+    for option in reversed(site_options):
+        command = option(command)
+    return command
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """SigmaVault control panel."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@main.command()
+@with_site
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=32, show_default=True, type=int,
+              help="Server threads; each open event stream holds one")
+def serve(pillar_dir=None, state_dir=None, fstab=None, host="127.0.0.1", port=8080, threads=32) -> None:
+    """Serve the panel with waitress (127.0.0.1 unless told otherwise; the ISO puts nginx with TLS in front)."""
+    import waitress
+
+    from sigmavault_panel import create_app
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    site = Site.from_environment(pillar_dir, state_dir, fstab)
+    app = create_app({"SITE": site, "SSE_MAX_STREAMS": max(1, threads - 8)})
+    click.echo(f"SigmaVault panel for pillar {site.pillar_dir} on http://{host}:{port}/", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="", clear_untrusted_proxy_headers=True)
+
+
+@main.command()
+@click.argument("user")
+@click.option("--read-only", is_flag=True, help="Add to the read-only group instead of the admin group")
+@click.option("--admin-group", default=DEFAULTS["ADMIN_GROUP"], show_default=True)
+@click.option("--view-group", default=DEFAULTS["VIEW_GROUP"], show_default=True)
+def grant(user: str, read_only: bool, admin_group: str, view_group: str) -> None:
+    """Let an existing account of this box sign in (with its own password)."""
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        sys.exit(f"there is no account {user!r} on this box; create it (adduser) and set its password first")
+    group = view_group if read_only else admin_group
+    for argv in (["groupadd", "--force", "--system", group], ["usermod", "--append", "--groups", group, user]):
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode:
+            sys.exit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
+    click.echo(f"{user} may now sign in to the panel as {'viewer' if read_only else 'admin'} (group {group})")
+
+
+@main.group()
+def token() -> None:
+    """API tokens for scripts (stored hashed in the state directory)."""
+
+
+def _tokens(state_dir: str | None) -> TokenStore:
+    return TokenStore(panel_dir(Site.from_environment(state_dir=state_dir).state_dir) / "tokens.json")
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "viewer"]), default="viewer", show_default=True)
+@click.option("--state-dir")
+def token_create(name: str, role: str, state_dir: str | None) -> None:
+    made, secret = _tokens(state_dir).create(name, role, "root (command line)")
+    click.echo(f"token {made.id} ({made.role}); send it as 'Authorization: Bearer <token>'. It is shown once:",
+               err=True)
+    click.echo(secret)
+
+
+@token.command("list")
+@click.option("--state-dir")
+def token_list(state_dir: str | None) -> None:
+    for made in _tokens(state_dir).list():
+        click.echo(f"{made.id}  {made.role:6}  {made.name}  (by {made.created_by})")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@click.option("--state-dir")
+def token_revoke(token_id: str, state_dir: str | None) -> None:
+    if not _tokens(state_dir).revoke(token_id):
+        sys.exit(f"no token {token_id}")
+    click.echo(f"token {token_id} revoked")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""REST API /api/v1: JSON over the same services as the pages; session or 'Authorization: Bearer' token."""
+
+from flask import Blueprint, jsonify, request, url_for
+
+from sigmavault_panel.errors import refuse
+from sigmavault_panel.jobs import JobRefused, start
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def json_body() -> dict:
+    """The request's JSON object, or an HTTPException-like refusal raised as BodyError."""
+    if not request.is_json:
+        raise BodyError(415, "send the body as JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BodyError(400, "the body must be a JSON object")
+    return body
+
+
+class BodyError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def start_job(kind: str, version: str | None = None):
+    """202 with the job and its Location, or the reason it cannot start (409 names a running job)."""
+    try:
+        job = start(kind, version)
+    except JobRefused as refused:
+        extra = {"job": refused.job} if refused.job else {}
+        return refuse(refused.status, refused.message, **extra)
+    return jsonify({"job": job.as_dict()}), 202, {"Location": url_for("api.job", job_id=job.id)}
+
+
+@bp.errorhandler(BodyError)
+def body_error(error: BodyError):
+    return refuse(error.status, error.message)
+
+
+from sigmavault_panel.api import box, health, jobs, openapi, pillar, tokens  # noqa: E402,F401  (routes register on bp)

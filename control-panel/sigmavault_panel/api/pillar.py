@@ -1,0 +1,73 @@
+"""The pillar over HTTP: read with an ETag, validate, replace with If-Match, history and rollback."""
+
+from flask import g, jsonify, request
+
+from sigmavault.schema.errors import ROOT_KEY
+from sigmavault_panel.api import BodyError, bp, json_body, start_job
+from sigmavault_panel.errors import refuse
+from sigmavault_panel.panel import panel
+from sigmavault_panel.services.pillar_store import NotEditable, PillarConflict, PillarRefused
+from sigmavault_panel.services.pillar_text import render
+
+
+def _text_of(body: dict) -> str:
+    """The pillar file text a body proposes: {"text": yaml} or {"document": {...the sigmavault mapping}}."""
+    if isinstance(body.get("text"), str):
+        return body["text"]
+    if isinstance(body.get("document"), dict):
+        return render({**panel().store.read().pillar, ROOT_KEY: body["document"]})
+    raise BodyError(422, "send {\"document\": {…the sigmavault mapping…}} or {\"text\": \"…YAML…\"}")
+
+
+@bp.get("/pillar")
+def pillar_get():
+    store = panel().store
+    snapshot = store.read()
+    if request.if_none_match and snapshot.etag.strip('"') in request.if_none_match:
+        return "", 304, {"ETag": snapshot.etag}
+    body = {"file": store.filename, "version": snapshot.version, "etag": snapshot.etag,
+            "document": snapshot.sigmavault, "text": snapshot.text, "problem": snapshot.problem,
+            "read_only": store.read_only_reason}
+    return jsonify(body), 200, {"ETag": snapshot.etag}
+
+
+@bp.post("/pillar/validate")
+def pillar_validate():
+    errors = panel().store.check(_text_of(json_body()))
+    return jsonify({"valid": not errors, "errors": [e.as_dict() for e in errors]})
+
+
+@bp.put("/pillar")
+def pillar_put():
+    if_match = request.headers.get("If-Match")
+    if not if_match:
+        return refuse(428, "send If-Match with the ETag of the pillar you edited (GET /api/v1/pillar)")
+    body = json_body()
+    text = _text_of(body)
+    message = body.get("message") if isinstance(body.get("message"), str) else ""
+    store = panel().store
+    try:
+        saved = store.save_text(text, if_match, g.identity.author, message.strip() or "Edit the pillar via the API")
+    except PillarConflict as conflict:
+        return refuse(409, "the pillar changed since you read it; GET it again, redo your change, and send the "
+                           "new ETag", etag=conflict.current.etag, version=conflict.current.version)
+    except PillarRefused as refused:
+        return refuse(422, "the pillar is refused; nothing was written",
+                      errors=[e.as_dict() for e in refused.errors])
+    except NotEditable as error:
+        return refuse(409, str(error))
+    return jsonify({"version": saved.version, "etag": saved.etag}), 200, {"ETag": saved.etag}
+
+
+@bp.get("/pillar/versions")
+def pillar_versions():
+    return jsonify({"versions": [v.as_dict() for v in panel().store.versions()]})
+
+
+@bp.post("/pillar/rollback")
+def pillar_rollback():
+    body = json_body() if request.content_length else {}
+    version = body.get("version")
+    if version is not None and not isinstance(version, str):
+        raise BodyError(422, "version: a version id from GET /api/v1/pillar/versions")
+    return start_job("rollback", version)

@@ -1,0 +1,80 @@
+"""Signing in with the box's own accounts (PAM), signing out, and API tokens for scripts."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+
+from sigmavault_panel.errors import refuse
+from sigmavault_panel.panel import panel
+from sigmavault_panel.services.accounts import ADMIN, VIEWER, group_members, role_of
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this panel; never another site (open redirect)."""
+    if not target:
+        return url_for("dashboard.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("dashboard.index")
+    return target.rstrip("?") or url_for("dashboard.index")
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    config = current_app.config
+    no_admin = not group_members(config["ADMIN_GROUP"])
+    if request.method == "GET":
+        return render_template("auth/login.html", no_admin=no_admin, expired=request.args.get("expired"))
+    services, user = panel(), request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    refusal = services.throttle.refusal(request.remote_addr or "-", user)
+    if refusal:
+        return render_template("auth/login.html", error=refusal, username=user), 429
+    if not user or not password or not services.authenticate(user, password):
+        services.throttle.failed(user or "-")
+        current_app.logger.warning("failed login for %r from %s", user, request.remote_addr)
+        return render_template("auth/login.html", error="wrong user name or password", username=user), 401
+    role = role_of(services.groups_of(user), config["ADMIN_GROUP"], config["VIEW_GROUP"])
+    if role is None:
+        return render_template("auth/login.html", username=user, error=(
+            f"{user} may not use the panel: add the account to the group {config['ADMIN_GROUP']} "
+            f"(to administer) or {config['VIEW_GROUP']} (to look)")), 403
+    services.throttle.succeeded(user)
+    session.clear()   # a fresh session id and CSRF token after signing in (no fixation)
+    session["sid"] = services.sessions.start(user).id
+    current_app.logger.info("%s signed in as %s from %s", user, role, request.remote_addr)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+def logout():
+    panel().sessions.end(session.get("sid"))
+    session.clear()
+    flash("You are signed out.")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/tokens")
+def tokens():
+    return render_template("auth/tokens.html", tokens=panel().tokens.list())
+
+
+@bp.post("/tokens")
+def create_token():
+    name, role = request.form.get("name", "").strip(), request.form.get("role", VIEWER)
+    if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
+        return refuse(422, "a token name is 1-64 letters, digits, '-' or '_'")
+    if role not in (ADMIN, VIEWER):
+        return refuse(422, "a token's role is admin or viewer")
+    token, secret = panel().tokens.create(name, role, g.identity.user)
+    return render_template("auth/tokens.html", tokens=panel().tokens.list(), created=token, secret=secret)
+
+
+@bp.post("/tokens/<token_id>/revoke")
+def revoke_token(token_id: str):
+    if not panel().tokens.revoke(token_id):
+        return refuse(404, f"no token {token_id}")
+    flash(f"Token {token_id} is revoked.")
+    return redirect(url_for("auth.tokens"))

@@ -1,0 +1,54 @@
+"""The panel's settings: defaults here, overridden by create_app(config) or the command line."""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    # Who may sign in: members of these groups (checked on every request, so removal takes effect at once).
+    "ADMIN_GROUP": "sigmavault-admin",
+    "VIEW_GROUP": "sigmavault-view",
+    # PAM falls back to /etc/pam.d/other while the box ships no /etc/pam.d/sigmavault-panel.
+    "PAM_SERVICE": "sigmavault-panel",
+    "SESSION_IDLE_SECONDS": 15 * 60,
+    "SESSION_MAX_SECONDS": 8 * 3600,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+    "LOGIN_ATTEMPTS_PER_WINDOW": 20,
+    "LOGIN_WINDOW_SECONDS": 5 * 60,
+    # Reads through Salt: how long a page waits, how long a value stays fresh, when the breaker opens.
+    "SALT_WAIT_SECONDS": 2.0,
+    "SALT_CACHE_SECONDS": 10.0,
+    "SALT_GRACE_SECONDS": 30.0,     # a little older: shown at once while Salt is asked again in the background
+    "SALT_BREAKER_FAILURES": 3,
+    "SALT_BREAKER_COOLDOWN_SECONDS": 30.0,
+    "PILLAR_FILE": None,            # None: sigmavault.sls, or the one .sls file with a sigmavault key
+    "SSE_HEARTBEAT_SECONDS": 15.0,
+    "SSE_MAX_SECONDS": 300.0,       # a stream ends after this; browsers reconnect with Last-Event-ID
+    "SSE_MAX_STREAMS": 24,          # each open stream holds a server thread
+    "SESSION_COOKIE_NAME": "sigmavault_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Strict",
+    "SESSION_COOKIE_SECURE": False,  # set True behind TLS (the ISO's nginx)
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "TRUSTED_PROXIES": 0,           # reverse proxies in front whose X-Forwarded-For is believed
+}
+
+
+def panel_dir(state_dir: Path) -> Path:
+    return state_dir / "panel"
+
+
+def secret_key(directory: Path) -> bytes:
+    """The key that signs session cookies: made once per box, readable by root only."""
+    path = directory / "secret_key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_bytes(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(key)
+    return key

@@ -1,0 +1,27 @@
+"""State module: the node key exists, and every sealed pillar file is sealed to it and the recovery keys."""
+
+from sigmavault.secrets import checks
+
+__virtualname__ = "sigmavault_keys"
+
+
+def __virtual__():
+    return __virtualname__
+
+
+def _encryption() -> dict:
+    return __salt__["sigmavault_pillar.document"]()["encryption"]
+
+
+def node_key_present(name: str) -> dict:
+    encryption = _encryption()
+    outcome = checks.node_key_outcome(__salt__["sigmavault_keys.state_dir"](), encryption["node_key_profile"],
+                                      encryption["rotation_days"], __opts__["test"])
+    return outcome.as_state(name)
+
+
+def sealed_to_current_keys(name: str) -> dict:
+    outcome = checks.sealed_files_outcome(__salt__["sigmavault_keys.pillar_dirs"](),
+                                          __salt__["sigmavault_keys.state_dir"](),
+                                          _encryption()["recovery_recipients"])
+    return outcome.as_state(name)

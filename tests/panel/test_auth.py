@@ -1,0 +1,142 @@
+"""Signing in: PAM-checked accounts in the admin or read-only group, lockout, rate limits, timeouts, CSRF."""
+
+import pytest
+
+from tests.panel.conftest import csrf, login
+
+
+def test_admin_signs_in_and_sees_the_dashboard(client):
+    response = login(client, "alice")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200 and "alice" in page.get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client):
+    response = login(client, "alice", "nope")
+    assert response.status_code == 401
+    assert "wrong user name or password" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client):
+    response = login(client, "nobody", "whatever")
+    assert response.status_code == 401 and "wrong user name or password" in response.get_data(as_text=True)
+
+
+def test_account_outside_both_groups_is_refused_and_told_which_groups(client):
+    response = login(client, "mallory")
+    assert response.status_code == 403
+    text = response.get_data(as_text=True)
+    assert "sigmavault-admin" in text and "sigmavault-view" in text
+    assert client.get("/").status_code == 302
+
+
+def test_account_locks_after_five_failures_even_for_the_right_password(client, accounts):
+    for _ in range(5):
+        assert login(client, "alice", "bad").status_code == 401
+    checked = len(accounts.checked)
+    response = login(client, "alice")
+    assert response.status_code == 429 and "locked" in response.get_data(as_text=True)
+    assert len(accounts.checked) == checked   # PAM was not even asked
+
+
+def test_lockout_ends_after_the_lockout_time(client, clock):
+    for _ in range(5):
+        login(client, "alice", "bad")
+    clock.advance(15 * 60 + 1)
+    assert login(client, "alice").status_code == 302
+
+
+def test_lockout_of_one_account_does_not_lock_another(client):
+    for _ in range(5):
+        login(client, "alice", "bad")
+    assert login(client, "victor").status_code == 302
+
+
+def test_one_address_gets_a_budget_of_attempts(client):
+    for i in range(20):
+        login(client, f"user{i}", "bad")
+    response = login(client, "victor")
+    assert response.status_code == 429 and "this address" in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client, accounts):
+    response = client.post("/login", data={"username": "alice", "password": "alice-secret-1"})
+    assert response.status_code == 400
+    assert accounts.checked == []
+
+
+def test_signed_in_form_without_csrf_token_is_refused(admin, site):
+    before = (site.pillar_dir / "sigmavault.sls").read_text()
+    response = admin.post("/pillar/raw", data={"text": "sigmavault: {}\n", "etag": "x", "action": "save"})
+    assert response.status_code == 400 and "reload the page" in response.get_data(as_text=True)
+    assert (site.pillar_dir / "sigmavault.sls").read_text() == before
+
+
+def test_csrf_token_changes_when_signing_in(client):
+    before = csrf(client)
+    login(client, "alice")
+    with client.session_transaction() as session:
+        assert session.get("csrf") != before
+
+
+def test_session_ends_after_fifteen_idle_minutes(admin, clock):
+    clock.advance(14 * 60)
+    assert admin.get("/").status_code == 200
+    clock.advance(14 * 60)
+    assert admin.get("/").status_code == 200   # each request restarts the idle time
+    clock.advance(15 * 60 + 1)
+    response = admin.get("/")
+    assert response.status_code == 302 and "expired=1" in response.headers["Location"]
+
+
+def test_session_ends_after_eight_hours_however_busy(admin, clock):
+    for _ in range(8 * 4 + 1):   # 33 × (15 min - 1 s) > 8 h
+        clock.advance(15 * 60 - 1)
+        admin.get("/")
+    assert admin.get("/").status_code == 302
+
+
+def test_logout_ends_the_session_on_the_server_too(client):
+    login(client, "alice")
+    token = csrf(client)
+    with client.session_transaction() as session:
+        stolen = dict(session)
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    with client.session_transaction() as session:   # replay the old cookie's contents
+        session.update(stolen)
+    assert client.get("/").status_code == 302
+
+
+def test_removing_an_admin_from_the_group_takes_effect_on_the_next_request(admin, accounts):
+    accounts.users["alice"][1].discard("sigmavault-admin")
+    assert admin.get("/").status_code == 302
+
+
+def test_demoted_admin_becomes_read_only_at_once(admin, accounts, site):
+    accounts.users["alice"][1].discard("sigmavault-admin")
+    accounts.users["alice"][1].add("sigmavault-view")
+    assert admin.get("/").status_code == 200
+    assert admin.post("/jobs/apply", data={"csrf_token": csrf(admin)}).status_code == 403
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/pillar/storage", "/pillar/storage"), ("https://evil.example/", "/"), ("//evil.example/x", "/"),
+    ("javascript:alert(1)", "/")])
+def test_login_returns_only_to_pages_of_the_panel(client, target, expected):
+    token = csrf(client)
+    response = client.post(f"/login?next={target}", data={"username": "alice", "password": "alice-secret-1",
+                                                           "csrf_token": token})
+    assert response.headers["Location"] == expected
+
+
+def test_pages_redirect_to_login_and_back(client):
+    response = client.get("/pillar/storage")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/pillar/storage")
+
+
+def test_login_page_says_no_default_password_ships_when_no_admin_exists(client):
+    text = client.get("/login").get_data(as_text=True)
+    assert "no default password" in text
