@@ -1,8 +1,6 @@
 """Key paths as the owner types them: sigmavault.encryption.secrets.api_token, list[0], odd['a.b'].
 
-``key_path`` writes them the way sigmavault.schema.errors.key_path does; it is repeated here so the
-secrets library never imports sigmavault.schema, whose package imports the cross-key rules, which
-import this library: the rules of sigmavault.encryption live in secrets.pillar_rules.
+Paths are written back with sigmavault.schema.errors.key_path, the one renderer every error uses.
 """
 
 import re
@@ -10,7 +8,6 @@ import re
 from sigmavault.secrets.errors import SealedError
 
 Path = tuple[str | int, ...]
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 _TOKEN = re.compile(r"""\.?(?:(?P<plain>[^.\[\]'"]+)|\[(?P<index>\d+)\]"""
                     r"""|\['(?P<quoted>[^']*)'\]|\["(?P<dquoted>[^"]*)"\])""")
@@ -32,16 +29,3 @@ def parse_key_path(text: str) -> Path:
     if not parts:
         raise SealedError("the key path is empty")
     return tuple(parts)
-
-
-def key_path(*parts: str | int) -> str:
-    """('a', 'b c', 0) as a['b c'][0]: a part that is not plain is quoted, so no name can forge a path."""
-    text = ""
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif not _PLAIN_KEY.fullmatch(str(part)):
-            text += f"[{str(part)!r}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text

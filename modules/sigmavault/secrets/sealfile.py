@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 import yaml
 
 from sigmavault.crypto.recipients import Identity
+from sigmavault.schema.errors import key_path
 from sigmavault.secrets import datakey, yamltext
 from sigmavault.secrets.errors import CannotOpen, SealedError
-from sigmavault.secrets.keypath import key_path
 from sigmavault.secrets.values import Path, is_sealed, open_value, seal_value
 
 META_KEY = "sigmavault_sealed"

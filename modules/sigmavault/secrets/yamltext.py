@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import yaml
 
+from sigmavault.schema.errors import key_path
 from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.keypath import key_path
 from sigmavault.secrets.values import Path, is_sealed
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
