@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sigmavault.compression import DictionaryStore, EngineOptions, compress_file, compress_folder, restore_archive
 from tests.bench import corpus as corpus_builder
-from tests.bench.machine import machine
+from tests.bench.machine import machine, save
 
 MB, MiB = 1_000_000, 1 << 20
 CLI_TOOLS = {
@@ -207,11 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         "decompress": "zstd -d -q -f --filelist LIST --output-dir-mirror OUT; xz -d -q -f -T1 --files0=LIST",
     }
     report["goal"] = verdict(report["results"])
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = report["machine"]["date"].replace(":", "")
-    for name in (f"compression-{stamp}.json", "compression-latest.json"):
-        (out / name).write_text(json.dumps(report, indent=2))
+    save(report, args.out, "compression")
     for line in table(report["results"], sorted(by_class)):
         print(line)
     print(json.dumps(report["goal"]))

@@ -30,7 +30,7 @@ import yaml
 from sigmavault.crypto import decrypt, encrypt, generate_identity, parse_identity, recipient_of
 from sigmavault.secrets import values
 from sigmavault.secrets.sealfile import open_data, reseal, seal_into
-from tests.bench.machine import machine
+from tests.bench.machine import machine, save
 
 MIB = 1024 * 1024
 PROFILES = ("mlkem768x25519", "x25519", "mlkem1024p384")
@@ -219,11 +219,7 @@ def main() -> int:
         results["benchmarks"] += throughput(Path(tmp), args.size_mib * MIB, args.rounds)
     results["benchmarks"].append({"name": "sigmavault: peak resident memory of the whole bench process",
                                   "MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = results["machine"]["date"].replace(":", "")
-    (out / f"crypto-{stamp}.json").write_text(json.dumps(results, indent=2))
-    (out / "crypto-latest.json").write_text(json.dumps(results, indent=2))
+    save(results, args.out, "crypto")
     print(json.dumps(results, indent=2))
     return 0
 

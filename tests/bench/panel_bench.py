@@ -23,7 +23,7 @@ import yaml
 from sigmavault.salt_bridge.call import SaltReply, salt_call
 from sigmavault.salt_bridge.site import Site
 from sigmavault_panel import create_app
-from tests.bench.machine import machine
+from tests.bench.machine import machine, save
 from tests.bench.panel_load import StreamListener, paced_load, percentiles
 
 
@@ -116,11 +116,7 @@ def main() -> int:
             services.reader.shutdown()
     results = {"machine": machine(), "server": f"waitress, {args.clients + 28} threads, loopback",
                "load": load, "event_stream": fanout}
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = results["machine"]["date"].replace(":", "")
-    for name in (f"panel-{stamp}.json", "panel-latest.json"):
-        (out / name).write_text(json.dumps(results, indent=2))
+    save(results, args.out, "panel")
     print(json.dumps(results, indent=2))
     return 0
 

@@ -17,7 +17,7 @@ from sigmavault import tree
 from sigmavault.salt_bridge.call import salt_call_binary
 from sigmavault.salt_bridge.config import write_config_dir
 from sigmavault.salt_bridge.site import Site
-from tests.bench.machine import machine
+from tests.bench.machine import machine, save
 from tests.system.loopdisks import LoopDisks
 
 
@@ -92,11 +92,7 @@ def main() -> int:
          "median_s": statistics.median(ping), "runs_s": ping},
         {"name": "no-op highstate / test.ping", "ratio": statistics.median(noop) / statistics.median(ping)},
     ]
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = results["machine"]["date"].replace(":", "")
-    (out / f"storage-{stamp}.json").write_text(json.dumps(results, indent=2))
-    (out / "storage-latest.json").write_text(json.dumps(results, indent=2))
+    save(results, args.out, "storage")
     print(json.dumps(results, indent=2))
     return 0
 
