@@ -81,9 +81,78 @@ sigmavault:
         remove_devices: []
         datasets: {}
 
-  # Domains that later capabilities fill in; each refuses unknown keys until then.
-  users: {}
-  shares: {}
+  users:
+    # Accounts under their login name. Taking one out of the pillar (or enabled: false) locks it
+    # and its SMB access; its files stay.
+    accounts:
+      alice:
+        # null lets the box pick the next free id (1000-59999).
+        uid: null
+        full_name: Alice
+        # Groups declared below.
+        groups: [family]
+        # false: file sharing only (/usr/sbin/nologin); true: /bin/bash and a home folder.
+        shell: false
+        # The SMB password, never in plain text in a readable file. `sigmavault seal pillar/sigmavault.sls
+        # sigmavault.users.accounts.alice.smb_password` asks for it and writes it sealed, e.g.
+        #   smb_password: ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]
+        # null: the account has no SMB access.
+        smb_password: null
+        enabled: true
+    groups:
+      family:
+        gid: null
+  shares:
+    # The SMB server (Samba). SMB1 is never offered; guests only where a share says guest: true.
+    smb_server:
+      workgroup: WORKGROUP
+      server_string: SigmaVault
+      # Oldest dialect a client may use: SMB2, SMB2_10, SMB3 or SMB3_11.
+      min_protocol: SMB2
+      # default (when the client asks), desired or required.
+      signing: default
+      encryption: default
+    # SMB shares under the name clients see.
+    smb:
+      media:
+        # pool/dataset, or a pool's name for the whole pool.
+        dataset: tank/media
+        comment: Family media
+        # Who may use it: accounts and groups declared above. Both empty: every enabled account.
+        valid_users: []
+        valid_groups: [family]
+        read_only: false
+        # true: anyone on the network, no password (as nobody); then leave valid_users/groups empty.
+        guest: false
+        # false hides it from browsing; it still opens by name.
+        browseable: true
+        # Deleted files go to .recycle/<user> in the share.
+        recycle_bin: true
+        # macOS Time Machine backs up here.
+        time_machine: false
+        # Snapshots of the dataset (<pool mountpoint>/.snapshots/<dataset>/@GMT-…) as Previous Versions.
+        previous_versions: true
+    # The NFS server: kernel (nfsd, /etc/exports; the ISO's default) or ganesha (NFS-Ganesha, user space).
+    nfs_server:
+      backend: kernel
+      # NFS-Ganesha only: after a start, clients have this long (10-180 s) to reclaim their locks, and new
+      # files wait until it ends (the kernel server keeps its own setting in /etc/nfs.conf).
+      grace_seconds: 90
+    # NFS exports under a name of your choice (NFSv4 clients mount /<name>); anyone not listed is refused:
+    #   backups:
+    #     dataset: tank/backups
+    #     clients:
+    #       # A host name, an address, address/prefix, or * for anyone.
+    #       - match: 192.168.1.0/24
+    #         # ro or rw.
+    #         access: rw
+    #         # root_squash, all_squash or no_root_squash.
+    #         squash: root_squash
+    #         # true: reply once data is on disk (safe); false is faster and loses data on a crash.
+    #         sync: true
+    #         # sys, krb5, krb5i or krb5p.
+    #         security: sys
+    nfs: {}
   encryption:
     # The key this box makes for itself on its first apply (<state dir>/keys/node.age, root-only, never
     # leaves the box): mlkem768x25519 (post-quantum hybrid; stock age >= 1.3 reads it) or mlkem1024p384.
@@ -132,6 +201,7 @@ sigmavault:
         profile: max
         cold_days: 0
         priority: low
+  # Domains that later capabilities fill in; each refuses unknown keys until then.
   mesh: {}
   agents: {}
   panel: {}

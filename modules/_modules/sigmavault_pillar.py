@@ -5,6 +5,7 @@ from pathlib import Path
 from sigmavault.schema import validate_pillar
 from sigmavault.storage.preflight import environment_errors
 from sigmavault.system.host import zone_errors
+from sigmavault.users.plaintext_files import readable_plaintext_errors
 
 __virtualname__ = "sigmavault_pillar"
 
@@ -39,7 +40,8 @@ def validate(environment: bool = True) -> dict:
     errors = result.errors
     if not errors and environment:
         errors = zone_errors(result.document["system"]) + environment_errors(
-            result.document["storage"], fstab_path(), mdadm_conf_path())
+            result.document["storage"], fstab_path(), mdadm_conf_path()) + list(readable_plaintext_errors(
+                [Path(d) for d in __opts__.get("pillar_roots", {}).get("base", [])]))
     return {"valid": not errors, "errors": [e.as_dict() for e in errors]}
 
 

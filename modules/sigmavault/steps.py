@@ -17,6 +17,7 @@ class Step:
     commands: tuple[tuple[str, ...], ...] = ()
     fstab_entry: FstabEntry | None = None
     writes: tuple[tuple[str, str], ...] = ()     # (path, whole new content), each replaced atomically
+    stdin: str | None = field(default=None, repr=False)   # fed to each command: a secret never stands in argv
 
 
 @dataclass
@@ -25,8 +26,8 @@ class Plan:
     refusals: list[PillarError] = field(default_factory=list)
 
     def add(self, summary: str, *commands: list[str], fstab_entry: FstabEntry | None = None,
-            writes: tuple[tuple[str, str], ...] = ()) -> None:
-        self.steps.append(Step(summary, tuple(tuple(c) for c in commands), fstab_entry, writes))
+            writes: tuple[tuple[str, str], ...] = (), stdin: str | None = None) -> None:
+        self.steps.append(Step(summary, tuple(tuple(c) for c in commands), fstab_entry, writes, stdin))
 
 
 class Refused(RuntimeError):
@@ -43,7 +44,7 @@ def perform(step: Step, fstab_path: Path) -> None:
     for path, content in step.writes:
         write_atomically(Path(path), content)
     for argv in step.commands:
-        run(list(argv))
+        run(list(argv), stdin=step.stdin)
     if step.fstab_entry:
         fstab.write_entry(fstab_path, step.fstab_entry)
 

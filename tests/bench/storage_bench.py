@@ -22,8 +22,10 @@ from tests.system.loopdisks import LoopDisks
 
 
 def private_site(root: Path) -> dict:
-    """The example pillar with its disks and mountpoints moved under root."""
+    """The example pillar's storage with its disks and mountpoints moved under root (no accounts or shares:
+    this bench measures storage, and must not add accounts to the machine it runs on)."""
     document = yaml.safe_load((tree.example_pillar_dir() / "sigmavault.sls").read_text())
+    document["sigmavault"].update(users={}, shares={})
     storage = document["sigmavault"]["storage"]
     for name, disk in storage["disks"].items():
         disk["backing_file"] = str(root / "disks" / f"{name}.img")

@@ -86,7 +86,7 @@ def test_second_writer_gets_a_conflict_not_a_lost_update(app, admin, site):
 
 
 def test_reserved_domain_says_so_and_has_no_form(admin):
-    html = admin.get("/pillar/shares").get_data(as_text=True)
+    html = admin.get("/pillar/mesh").get_data(as_text=True)
     assert "reserved" in html and 'id="save"' not in html
 
 
@@ -167,3 +167,20 @@ def test_templated_pillar_file_is_shown_but_not_edited_in_forms(admin, site):
     (site.pillar_dir / "sigmavault.sls").write_text("{% set x = 1 %}\nsigmavault: {}\n")
     html = admin.get("/pillar/storage").get_data(as_text=True)
     assert "Salt templating" in html and 'id="save"' not in html
+
+
+def test_a_secret_is_never_shown_in_the_form_and_the_form_keeps_it(admin, site):
+    document = pillar_on_disk(site)
+    document["users"] = {"accounts": {"alice": {"smb_password": "never-in-a-page-1"}}}
+    (site.pillar_dir / "sigmavault.sls").write_text(yaml.safe_dump({"sigmavault": document}))
+    html = admin.get("/pillar/users").get_data(as_text=True)
+    assert "never-in-a-page-1" not in html
+    assert "smb_password</strong>: set" in html
+    assert "sigmavault seal FILE sigmavault.users.accounts.alice.smb_password" in html
+    form = re.search(r'<form method="post" class="pillar-form".*?</form>', html, re.S).group(0)
+    data = MultiDict([f for f in form_fields(form) if not f[0].startswith(("nn:", "nv:"))])
+    data.setlist("v:" + json.dumps(["users", "accounts", "alice", "full_name"]), ["Alice Doe"])
+    response = admin.post("/pillar/users", data=data)
+    assert "never-in-a-page-1" not in response.get_data(as_text=True)
+    saved = pillar_on_disk(site)["users"]["accounts"]["alice"]
+    assert saved["full_name"] == "Alice Doe" and saved["smb_password"] == "never-in-a-page-1"

@@ -50,7 +50,7 @@ def fake_run_result(monkeypatch, module, returncode: int, stdout: str = "", stde
     """Replace module.run_result with one that answers as given; returns the argv lists it was called with."""
     seen = []
 
-    def fake(argv):
+    def fake(argv, stdin=None):
         seen.append(argv)
         return subprocess.CompletedProcess(argv, returncode, stdout, stderr)
 

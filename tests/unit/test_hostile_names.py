@@ -74,7 +74,52 @@ FIELDS = {
                lambda v: "sigmavault.storage.disks.disk_a.serial"),
     "hostname": (lambda v: {"sigmavault": {"system": {"hostname": v}}},
                  lambda v: "sigmavault.system.hostname"),
+    # Names that reach /etc/passwd, smb.conf, /etc/exports and ganesha.conf.
+    "account-name": (lambda v: pillar(users={"accounts": {v: {}}}),
+                     lambda v: key_path("sigmavault", "users", "accounts", v)),
+    "group-name": (lambda v: pillar(users={"groups": {v: {}}}),
+                   lambda v: key_path("sigmavault", "users", "groups", v)),
+    "account-group": (lambda v: pillar(users={"accounts": {"alice": {"groups": [v]}}, "groups": {v: {}}}),
+                      lambda v: "sigmavault.users.accounts.alice.groups[0]"),
+    "smb-share-name": (lambda v: pillar(shares={"smb": {v: {"dataset": "tank"}}}),
+                       lambda v: key_path("sigmavault", "shares", "smb", v)),
+    "smb-dataset": (lambda v: pillar(shares={"smb": {"media": {"dataset": v}}}),
+                    lambda v: "sigmavault.shares.smb.media.dataset"),
+    "smb-valid-user": (lambda v: pillar(users={"accounts": {"alice": {}}},
+                                        shares={"smb": {"media": {"dataset": "tank", "valid_users": [v]}}}),
+                       lambda v: "sigmavault.shares.smb.media.valid_users[0]"),
+    "smb-valid-group": (lambda v: pillar(users={"groups": {"family": {}}},
+                                         shares={"smb": {"media": {"dataset": "tank", "valid_groups": [v]}}}),
+                        lambda v: "sigmavault.shares.smb.media.valid_groups[0]"),
+    "workgroup": (lambda v: pillar(shares={"smb_server": {"workgroup": v}}),
+                  lambda v: "sigmavault.shares.smb_server.workgroup"),
+    "nfs-export-name": (lambda v: pillar(shares={"nfs": {v: {"dataset": "tank", "clients": [{"match": "*"}]}}}),
+                        lambda v: key_path("sigmavault", "shares", "nfs", v)),
+    "nfs-dataset": (lambda v: pillar(shares={"nfs": {"media": {"dataset": v, "clients": [{"match": "*"}]}}}),
+                    lambda v: "sigmavault.shares.nfs.media.dataset"),
+    "nfs-client": (lambda v: pillar(shares={"nfs": {"media": {"dataset": "tank", "clients": [{"match": v}]}}}),
+                   lambda v: "sigmavault.shares.nfs.media.clients[0].match"),
 }
+
+# Free text that may hold spaces (and some punctuation) but never a line, a section or an option.
+TEXT_FIELDS = {
+    "smb-comment": (lambda v: pillar(shares={"smb": {"media": {"dataset": "tank", "comment": v}}}),
+                    "sigmavault.shares.smb.media.comment"),
+    "server-string": (lambda v: pillar(shares={"smb_server": {"server_string": v}}),
+                      "sigmavault.shares.smb_server.server_string"),
+    "full-name": (lambda v: pillar(users={"accounts": {"alice": {"full_name": v}}}),
+                  "sigmavault.users.accounts.alice.full_name"),
+}
+TEXT_PAYLOADS = ["newline", "trailing-newline", "carriage-return", "close-bracket", "section-header", "semicolon",
+                 "hash", "equals", "double-quote", "nul", "300-chars", "cyrillic-a", "fullwidth"]
+
+
+@pytest.mark.parametrize("payload", TEXT_PAYLOADS)
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_hostile_free_text_is_refused_naming_its_key(field, payload):
+    make_pillar, path = TEXT_FIELDS[field]
+    result = validate_pillar(make_pillar(PAYLOADS[payload]))
+    assert path in {error.path for error in result.errors}, f"{field} accepted {PAYLOADS[payload]!r}"
 
 
 
@@ -105,7 +150,8 @@ def test_refusal_of_control_characters_prints_them_escaped(field, payload):
 
 
 @pytest.mark.parametrize("payload", ["newline", "carriage-return", "section-header", "nul", "single-quote", "space"])
-@pytest.mark.parametrize("field", ["disk-name", "pool-name", "dataset-name"])
+@pytest.mark.parametrize("field", ["disk-name", "pool-name", "dataset-name", "account-name", "smb-share-name",
+                                   "nfs-export-name"])
 def test_hostile_key_is_shown_quoted_in_the_path(field, payload):
     make_pillar, _ = FIELDS[field]
     value = PAYLOADS[payload]
@@ -134,7 +180,10 @@ def test_error_message_shows_a_long_hostile_value_shortened():
     ("pool-mountpoint", "/srv/tank.v2"), ("dataset-mountpoint", "/mnt/media_1"),
     ("mount-option", "commit=120"), ("backing-file", "/var/lib/sigmavault-demo/disks/disk_a.img"),
     ("by-id", "ata-WDC_WD40EFRX-68N32N0_WD-WCC7K1234567"), ("serial", "WD-WCC7K1234567"),
-    ("hostname", "nas-1"),
+    ("hostname", "nas-1"), ("account-name", "alice_2"), ("group-name", "family"), ("account-group", "family"),
+    ("smb-share-name", "Media-2024"), ("smb-dataset", "tank"), ("smb-valid-user", "alice"),
+    ("smb-valid-group", "family"), ("workgroup", "HOME-LAN"), ("nfs-export-name", "media_1"),
+    ("nfs-dataset", "tank"), ("nfs-client", "192.168.1.0/24"), ("nfs-client", "nas-2.home.arpa"),
 ])
 def test_ordinary_names_are_accepted(field, value):
     make_pillar, _ = FIELDS[field]

@@ -7,7 +7,8 @@ from sigmavault.schema.loader import DOMAINS
 
 from .builders import pillar
 
-RESERVED = [domain for domain in DOMAINS if domain not in ("system", "storage", "encryption", "compression")]
+DEFINED = ("system", "storage", "encryption", "compression", "users", "shares")
+RESERVED = [domain for domain in DOMAINS if domain not in DEFINED]
 
 
 def _errors(document: dict) -> dict[str, str]:

@@ -16,7 +16,7 @@ REFUSAL = PillarError("sigmavault.storage.disks.disk_a", "/dev/loop0 holds ext4 
 def ran(monkeypatch) -> list:
     """Commands 'run' by the steps, recorded instead of executed."""
     seen = []
-    monkeypatch.setattr(steps, "run", lambda argv: seen.append(argv) or "")
+    monkeypatch.setattr(steps, "run", lambda argv, stdin=None: seen.append(argv) or "")
     return seen
 
 
@@ -30,7 +30,7 @@ def _box(*summaries: str):
             plan.add(summary, ["echo", summary])
         return plan
 
-    def forget(argv):
+    def forget(argv, stdin=None):
         remaining.remove(argv[1])
     return make_plan, forget
 
@@ -124,7 +124,7 @@ def test_converged_state_lists_what_was_done(monkeypatch, tmp_path):
 
 
 def test_failing_command_fails_the_state_with_its_output(monkeypatch, tmp_path):
-    def fail(argv):
+    def fail(argv, stdin=None):
         raise CommandError(argv, 1, "ERROR: unable to go below two devices on raid1")
     monkeypatch.setattr(steps, "run", fail)
     make_plan, _ = _box("remove disk_b")

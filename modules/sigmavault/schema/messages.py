@@ -17,6 +17,12 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _is_secret(schema: dict, path: tuple) -> bool:
+    """A key marked meta.secret (a password) never has its value repeated in a message."""
+    rules = rules_at(schema, path) or {}
+    return bool(rules.get("meta", {}).get("secret"))
+
+
 def _hint(schema: dict, path: tuple) -> str:
     rules = rules_at(schema, path) or {}
     return rules.get("meta", {}).get("pattern_hint", "see the schema")
@@ -29,20 +35,21 @@ def _known_keys(schema: dict, path: tuple) -> list[str]:
 
 def _leaf_message(error, schema: dict, in_key: bool) -> str:
     path = error.document_path
+    value = "(a secret, not shown)" if not in_key and _is_secret(schema, path) else _shown(error.value)
     if error.code == cerberus_errors.UNKNOWN_FIELD.code:
         known = _known_keys(schema, path)
         return "is not a known key here; known keys: " + (", ".join(known) if known else "none yet")
     if error.rule == "required":
         return "is required"
     if error.rule == "type":
-        return f"must be {_TYPE_WORDS.get(error.constraint, error.constraint)}, not {_shown(error.value)}"
+        return f"must be {_TYPE_WORDS.get(error.constraint, error.constraint)}, not {value}"
     if error.rule == "allowed":
         allowed = ", ".join(str(choice) for choice in error.constraint)
-        return f"must be one of: {allowed} (got {_shown(error.value)})"
+        return f"must be one of: {allowed} (got {value})"
     if error.rule == "regex":
         what = "the name" if in_key else "the value"
         hint = _hint(schema, path[:-1] + ("<key>",)) if in_key else _hint(schema, path)
-        return f"{what} {_shown(error.value)} is not allowed: use {hint}"
+        return f"{what} {value} is not allowed: use {hint}"
     if error.rule == "minlength":
         return f"needs at least {error.constraint} item(s)"
     if error.rule == "nullable":

@@ -1,0 +1,63 @@
+"""A private view of the host's account and service files for tests that add accounts and start daemons.
+
+The test process enters a new mount namespace where /etc is a copy and the state folders of
+Samba, NFS-Ganesha and rpcbind are empty folders, so useradd, pdbedit and the daemons work as on a
+box while the host's own files stay untouched. Leaving kills what started inside and goes back.
+"""
+
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+CLONE_NEWNS = 0x00020000
+PRIVATE_DIRS = ("/var/lib/samba", "/var/cache/samba", "/run/samba", "/var/log/samba", "/var/lib/nfs",
+                "/run/ganesha", "/var/log/ganesha", "/home")
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _call(name: str, *args) -> None:
+    if getattr(_libc, name)(*args) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{name}: {os.strerror(errno)}")
+
+
+def _namespace_of(pid: str) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/mnt")
+    except OSError:
+        return None
+
+
+def _kill_inside(namespace: str) -> None:
+    me = str(os.getpid())
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if pid != me and _namespace_of(pid) == namespace:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def private_host_files(root: Path):
+    """Inside: /etc is root/etc (a copy of the host's); PRIVATE_DIRS are empty folders under root."""
+    home = os.open("/proc/self/ns/mnt", os.O_RDONLY)
+    _call("unshare", CLONE_NEWNS)
+    inside = os.readlink("/proc/self/ns/mnt")
+    try:
+        subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+        shutil.copytree("/etc", root / "etc", symlinks=True)
+        subprocess.run(["mount", "--bind", str(root / "etc"), "/etc"], check=True)
+        for folder in PRIVATE_DIRS:
+            private = root / folder.strip("/").replace("/", "_")
+            private.mkdir()
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            subprocess.run(["mount", "--bind", str(private), folder], check=True)
+        Path("/var/lib/samba/private").mkdir()
+        yield
+    finally:
+        _kill_inside(inside)
+        _call("setns", home, CLONE_NEWNS)
+        os.close(home)
