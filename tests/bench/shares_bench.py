@@ -1,10 +1,10 @@
 """make bench (python -m tests.bench.shares_bench): 1 GiB put and get over loopback, through the smbd and
-NFS-Ganesha our states configured, against the same daemons on their stock Debian configs, same run, same
-dataset, same file. Ratios above 1 mean ours is faster."""
+NFS-Ganesha our states configured, against the same daemons on their stock Debian configs — same run, same
+dataset, same file. Rounds alternate between the two (and which goes first), every transfer starts after a
+sync, so page-cache writeback from one side does not land on the other. Ratios above 1: ours is faster."""
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import time
@@ -14,9 +14,10 @@ from tests.bench.machine import machine, save
 from tests.system.sharebox import PASSWORDS, make_share_box
 
 SIZE = 1024**3
-ROUNDS = 3
+ROUNDS = 5
 STOCK_SMB_CONF = Path("/usr/share/samba/smb.conf")     # what Debian's samba package installs as smb.conf
-STOCK_GANESHA_CONF = Path("/etc/ganesha/ganesha.conf")  # the nfs-ganesha package's own (copied into the sandbox)
+STOCK_GANESHA_CONF = Path("/etc/ganesha/ganesha.conf")  # the nfs-ganesha package's own (the sandbox's copy)
+SMBD_PID, GANESHA_PID = Path("/run/samba/smbd.pid"), Path("/run/ganesha/ganesha.pid")
 
 
 def site(box) -> dict:
@@ -29,74 +30,88 @@ def site(box) -> dict:
                                                       "squash": "no_root_squash"}]}}}}
 
 
-def seconds(argv: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(argv, check=True, capture_output=True, cwd=cwd)
-    return time.perf_counter() - start
+def stock_configs(work: Path, media: Path) -> tuple[Path, Path]:
+    """Debian's stock configs with the same share added the plainest way; Ganesha's grace matches ours."""
+    smb, ganesha = work / "stock-smb.conf", work / "stock-ganesha.conf"
+    smb.write_text(STOCK_SMB_CONF.read_text() + f"\n[media]\n   path = {media}\n   valid users = alice\n"
+                   "   read only = no\n")
+    ganesha.write_text(STOCK_GANESHA_CONF.read_text() + "\nNFSV4 { Grace_Period = 10; Lease_Lifetime = 10; }\n"
+                       f'EXPORT {{ Export_Id = 7; Path = "{media}"; Pseudo = "/media"; Access_Type = RW; '
+                       "Squash = No_Root_Squash; FSAL { Name = VFS; } }\n")
+    return smb, ganesha
 
 
-def median_mb_s(make_argv, cwd: Path, before=None) -> float:
-    """MB/s of the median round; make_argv is called after before(), so a round may use a new name."""
-    runs = []
-    for _ in range(ROUNDS):
-        if before:
-            before()
-        runs.append(SIZE / 1e6 / seconds(make_argv(), cwd))
-    return round(statistics.median(runs), 1)
-
-
-def smb_put_get(work: Path, media: Path) -> dict:
-    login = ["-U", f"alice%{PASSWORDS['alice']}"]
-    put = ["smbclient", "//127.0.0.1/media", *login, "-c", "put big.bin big.bin"]
-    get = ["smbclient", "//127.0.0.1/media", *login, "-c", "get big.bin back.bin"]
-    return {"put_MB_s": median_mb_s(lambda: put, work, lambda: (media / "big.bin").unlink(missing_ok=True)),
-            "get_MB_s": median_mb_s(lambda: get, work)}
-
-
-def nfs_put_get(work: Path, media: Path, attempt: list) -> dict:
-    def fresh_name():
-        attempt[0] += 1     # a new name each round: Ganesha caches names behind our back
-    url = lambda: f"nfs://127.0.0.1{media}/big{attempt[0]}.bin"  # noqa: E731
-    put = median_mb_s(lambda: ["nfs-cp", str(work / "big.bin"), url()], work, fresh_name)
-    get = median_mb_s(lambda: ["nfs-cp", url(), str(work / "back.bin")], work,
-                      lambda: (work / "back.bin").unlink(missing_ok=True))    # nfs-cp never overwrites
-    for old in media.glob("big*.bin"):
-        old.unlink()
-    return {"put_MB_s": put, "get_MB_s": get}
-
-
-def restart(kill_pidfile: str, start: list[str], wait_for: str) -> None:
-    pid = Path(kill_pidfile).read_text().split()[0]
-    subprocess.run(["kill", "-TERM", pid], check=True)
-    while Path(f"/proc/{pid}").exists():
+def _stop(pidfile: Path) -> None:
+    if not pidfile.exists():
+        return
+    pid = pidfile.read_text().split()[0]
+    subprocess.run(["kill", "-TERM", pid], check=False)
+    while Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid):
         time.sleep(0.1)
-    subprocess.run(start, check=True)
-    while not Path(wait_for).exists():
+    pidfile.unlink(missing_ok=True)
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
+
+
+def serve(smb_conf: Path, ganesha_conf: Path) -> None:
+    for pidfile in (SMBD_PID, GANESHA_PID):
+        _stop(pidfile)
+    subprocess.run(["smbd", "--daemon", f"--configfile={smb_conf}"], check=True)
+    subprocess.run(["ganesha.nfsd", "-f", str(ganesha_conf), "-L", "/var/log/ganesha/ganesha.log",
+                    "-p", str(GANESHA_PID)], check=True)
+    while not (SMBD_PID.exists() and GANESHA_PID.exists()):
         time.sleep(0.1)
 
 
-def stock_smb_conf(work: Path, media: Path) -> Path:
-    conf = work / "stock-smb.conf"
-    conf.write_text(STOCK_SMB_CONF.read_text() + f"\n[media]\n   path = {media}\n   valid users = alice\n"
-                    "   read only = no\n")
-    return conf
+class Transfers:
+    """One put and one get per protocol; NFS names change every time (Ganesha caches names it saw)."""
+
+    def __init__(self, work: Path, media: Path):
+        self.work, self.media, self.count = work, media, 0
+
+    def _timed(self, argv: list[str]) -> float:
+        subprocess.run(["sync"], check=True)
+        start = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True, cwd=self.work)
+        return SIZE / 1e6 / (time.perf_counter() - start)
+
+    def _clear(self) -> None:
+        for old in [*self.media.glob("big*.bin"), self.work / "back.bin"]:
+            old.unlink(missing_ok=True)
+
+    def smb(self) -> tuple[float, float]:
+        self._clear()
+        login = ["smbclient", "//127.0.0.1/media", "-U", f"alice%{PASSWORDS['alice']}", "-c"]
+        return self._timed([*login, "put big.bin big.bin"]), self._timed([*login, "get big.bin back.bin"])
+
+    def nfs(self) -> tuple[float, float]:
+        self._clear()
+        self.count += 1
+        url = f"nfs://127.0.0.1{self.media}/big{self.count}.bin"
+        return (self._timed(["nfs-cp", str(self.work / "big.bin"), url]),
+                self._timed(["nfs-cp", url, str(self.work / "back.bin")]))
+
+    def wait_out_grace(self) -> None:
+        probe = self.work / "probe"
+        probe.write_text("probe\n")
+        while True:
+            self.count += 1
+            url = f"nfs://127.0.0.1{self.media}/big{self.count}.bin"
+            if subprocess.run(["nfs-cp", str(probe), url], capture_output=True).returncode == 0:
+                return
+            time.sleep(0.5)
 
 
-def stock_ganesha_conf(work: Path, media: Path) -> Path:
-    conf = work / "stock-ganesha.conf"
-    conf.write_text(STOCK_GANESHA_CONF.read_text() + "\nNFSV4 { Grace_Period = 10; Lease_Lifetime = 10; }\n"
-                    f'EXPORT {{ Export_Id = 7; Path = "{media}"; Pseudo = "/media"; Access_Type = RW; '
-                    "Squash = No_Root_Squash; FSAL { Name = VFS; } }\n")
-    return conf
-
-
-def wait_out_grace(work: Path, media: Path, attempt: list) -> None:
-    probe = work / "probe"
-    probe.write_text("probe\n")
-    while subprocess.run(["nfs-cp", str(probe), f"nfs://127.0.0.1{media}/probe{attempt[0]}"],
-                         capture_output=True).returncode:
-        attempt[0] += 1
-        time.sleep(0.5)
+def summary(samples: list[tuple[float, float]]) -> dict:
+    """Medians, and every round's figure so the spread is there to see."""
+    return {"put_MB_s": round(statistics.median(s[0] for s in samples), 1),
+            "get_MB_s": round(statistics.median(s[1] for s in samples), 1),
+            "rounds_put_get_MB_s": [[round(put, 1), round(get, 1)] for put, get in samples]}
 
 
 def main() -> int:
@@ -107,29 +122,30 @@ def main() -> int:
     for box in make_share_box(disk_size="6G"):
         box.write_pillar(site(box), {"alice": PASSWORDS["alice"]})
         box.apply()
-        work, media, attempt = box.root / "work", box.mnt / "media", [0]
+        work, media = box.root / "work", box.mnt / "media"
         work.mkdir()
         with open(work / "big.bin", "wb") as out_file:
             for _ in range(SIZE // (16 * 1024**2)):
                 out_file.write(os.urandom(16 * 1024**2))
-        wait_out_grace(work, media, attempt)
-        ours_smb, ours_nfs = smb_put_get(work, media), nfs_put_get(work, media, attempt)
-        restart("/run/samba/smbd.pid", ["smbd", "--daemon", f"--configfile={stock_smb_conf(work, media)}"],
-                "/run/samba/smbd.pid")
-        restart("/run/ganesha/ganesha.pid", ["ganesha.nfsd", "-f", str(stock_ganesha_conf(work, media)),
-                                             "-L", "/var/log/ganesha/ganesha.log", "-p", "/run/ganesha/ganesha.pid"],
-                "/run/ganesha/ganesha.pid")
-        wait_out_grace(work, media, attempt)
-        stock_smb, stock_nfs = smb_put_get(work, media), nfs_put_get(work, media, attempt)
-        for protocol, ours, stock, command in (
-                ("SMB", ours_smb, stock_smb, "smbclient put/get of a 1 GiB random file"),
-                ("NFS (Ganesha, NFSv3)", ours_nfs, stock_nfs, "nfs-cp put/get of a 1 GiB random file")):
+        configs = {"ours": (box.smb_conf, box.site.etc / "ganesha" / "ganesha.conf"),
+                   "stock": stock_configs(work, media)}
+        samples = {(side, protocol): [] for side in configs for protocol in ("smb", "nfs")}
+        transfers = Transfers(work, media)
+        for round_number in range(ROUNDS):
+            for side in (("ours", "stock") if round_number % 2 == 0 else ("stock", "ours")):
+                serve(*configs[side])
+                transfers.wait_out_grace()
+                samples[side, "smb"].append(transfers.smb())
+                samples[side, "nfs"].append(transfers.nfs())
+        for protocol, name, command in (
+                ("smb", "SMB", "smbclient put, then get, of a 1 GiB random file"),
+                ("nfs", "NFS (Ganesha, NFSv3)", "nfs-cp put, then get, of a 1 GiB random file")):
+            ours, stock = summary(samples["ours", protocol]), summary(samples["stock", protocol])
             results["results"].append({
-                "name": f"{protocol} 1 GiB over loopback", "command": command, "ours": ours,
-                "peer": {"name": "same daemon, Debian's stock config plus the same share", **stock},
+                "name": f"{name} 1 GiB over loopback", "command": command, "ours": ours,
+                "peer": {"name": "the same daemon on Debian's stock config plus the same share", **stock},
                 "ratio_put": round(ours["put_MB_s"] / stock["put_MB_s"], 2),
                 "ratio_get": round(ours["get_MB_s"] / stock["get_MB_s"], 2)})
-        shutil.rmtree(work)
     save(results, out, "shares")
     for row in results["results"]:
         print(f"{row['name']}: ours put {row['ours']['put_MB_s']} MB/s get {row['ours']['get_MB_s']} MB/s; "

@@ -13,6 +13,7 @@ from sigmavault.salt_bridge.call import salt_call
 from sigmavault.salt_bridge.site import Site
 from tests.panel.real_accounts import cannot_make_accounts, real_account
 from tests.system.loopdisks import LoopDisks, require_root
+from tests.system.sandbox import private_host_files
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "build" / "e2e"
@@ -68,6 +69,16 @@ def nas(tmp_path: Path):
         yield Nas(tmp_path, site, mountpoint)
     finally:
         disks.release(tmp_path)
+
+
+@pytest.fixture
+def private_host(tmp_path: Path):
+    """For a test that adds accounts or starts smbd: list it first, so the account, the box and the panel
+    all live in a private copy of /etc and Samba's state (tests.system.sandbox)."""
+    if require_root():
+        pytest.skip(require_root())
+    with private_host_files(tmp_path / "host"):
+        yield
 
 
 @pytest.fixture

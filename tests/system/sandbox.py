@@ -13,7 +13,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-CLONE_NEWNS = 0x00020000
+CLONE_NEWNS, CLONE_FS = 0x00020000, 0x00000200
 PRIVATE_DIRS = ("/var/lib/samba", "/var/cache/samba", "/run/samba", "/var/log/samba", "/var/lib/nfs",
                 "/run/ganesha", "/var/log/ganesha", "/home")
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -59,5 +59,8 @@ def private_host_files(root: Path):
         yield
     finally:
         _kill_inside(inside)
+        # Threads started inside (a web server's workers) share this thread's file system context, and
+        # setns refuses to move a shared one: take a private copy first; those threads stay behind.
+        _call("unshare", CLONE_FS)
         _call("setns", home, CLONE_NEWNS)
         os.close(home)
