@@ -112,6 +112,7 @@ def panel_url(nas, account):
     finally:
         app.extensions["sigmavault"].runner.wait_idle(120)
         server.close()
+        server.task_dispatcher.shutdown()    # its worker threads would outlive the test
         app.extensions["sigmavault"].reader.shutdown()
 
 

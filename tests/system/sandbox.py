@@ -1,8 +1,10 @@
-"""A private view of the host's account and service files for tests that add accounts and start daemons.
+"""A private view of the host for tests that add accounts and start daemons.
 
 The test process enters a new mount namespace where /etc is a copy and the state folders of
-Samba, NFS-Ganesha and rpcbind are empty folders, so useradd, pdbedit and the daemons work as on a
-box while the host's own files stay untouched. Leaving kills what started inside and goes back.
+Samba, NFS-Ganesha and rpcbind are empty folders, and a new network namespace with only loopback,
+so useradd, pdbedit and the daemons work as on a box while the host's own files stay untouched and
+its own smbd or rpcbind (a desktop may run them) keep their ports. Leaving kills what started
+inside and goes back.
 """
 
 import contextlib
@@ -13,7 +15,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-CLONE_NEWNS, CLONE_FS = 0x00020000, 0x00000200
+CLONE_NEWNS, CLONE_NEWNET, CLONE_FS = 0x00020000, 0x40000000, 0x00000200
 PRIVATE_DIRS = ("/var/lib/samba", "/var/cache/samba", "/run/samba", "/var/log/samba", "/var/lib/nfs",
                 "/run/ganesha", "/var/log/ganesha", "/home")
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -43,10 +45,12 @@ def _kill_inside(namespace: str) -> None:
 @contextlib.contextmanager
 def private_host_files(root: Path):
     """Inside: /etc is root/etc (a copy of the host's); PRIVATE_DIRS are empty folders under root."""
-    home = os.open("/proc/self/ns/mnt", os.O_RDONLY)
-    _call("unshare", CLONE_NEWNS)
+    home, home_net = os.open("/proc/self/ns/mnt", os.O_RDONLY), os.open("/proc/self/ns/net", os.O_RDONLY)
+    cwd = os.getcwd()
+    _call("unshare", CLONE_NEWNS | CLONE_NEWNET)
     inside = os.readlink("/proc/self/ns/mnt")
     try:
+        subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
         subprocess.run(["mount", "--make-rprivate", "/"], check=True)
         shutil.copytree("/etc", root / "etc", symlinks=True)
         subprocess.run(["mount", "--bind", str(root / "etc"), "/etc"], check=True)
@@ -63,4 +67,7 @@ def private_host_files(root: Path):
         # setns refuses to move a shared one: take a private copy first; those threads stay behind.
         _call("unshare", CLONE_FS)
         _call("setns", home, CLONE_NEWNS)
+        _call("setns", home_net, CLONE_NEWNET)
         os.close(home)
+        os.close(home_net)
+        os.chdir(cwd)    # entering a mount namespace moves the process to its root

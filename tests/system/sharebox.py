@@ -73,14 +73,17 @@ def changed_count(apply_output: str) -> int:
     return int(summary.split(": ")[1].split(" changed")[0])
 
 
-def applied_share_box(site, secrets: dict | None = None, stack: ExitStack | None = None):
+def applied_share_box(site, secrets: dict | None = None, prepare=None):
     """For a module fixture: a ShareBox with site(box) applied once (its output kept as first_apply);
-    skipped without root. stack holds what the caller set up around it, undone after the box."""
+    skipped without root. prepare(stack), if given, sets up more inside the sandbox before the apply;
+    what it puts on the ExitStack is undone before the sandbox goes."""
     reason = require_root()
     if reason:
         pytest.skip(reason)
-    with stack or ExitStack():
-        for box in make_share_box():
+    for box in make_share_box():
+        with ExitStack() as stack:
+            if prepare:
+                prepare(stack)
             box.write_pillar(site(box), secrets)
             box.first_apply = box.apply()
             yield box

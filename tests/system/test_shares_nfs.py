@@ -9,7 +9,7 @@ from contextlib import ExitStack
 
 import pytest
 
-from tests.system.loopdisks import require_root, sh
+from tests.system.loopdisks import sh
 from tests.system.sharebox import applied_share_box, changed_count
 
 # Two client namespaces, each behind its own veth pair: inside the export's 10.213.0.0/30, and outside.
@@ -37,13 +37,14 @@ def client_namespace(name: str, host_address: str, client_address: str, stack: E
         sh("ip", "netns", "exec", name, "ip", *argv)
 
 
+def client_namespaces(stack: ExitStack) -> None:
+    for name, host_address, client_address in (INSIDE, OUTSIDE):
+        client_namespace(name, host_address, client_address, stack)
+
+
 @pytest.fixture(scope="module")
 def nas():
-    stack = ExitStack()
-    if not require_root():
-        for name, host_address, client_address in (INSIDE, OUTSIDE):
-            client_namespace(name, host_address, client_address, stack)
-    for box in applied_share_box(site, stack=stack):
+    for box in applied_share_box(site, prepare=client_namespaces):
         wait_out_grace(box)
         yield box
 

@@ -1,6 +1,9 @@
 """The owner shares a pool over SMB from the panel in real Chromium: a bad share name is refused in place,
 the preview names the SMB state, apply starts smbd with the share, roll back takes it away again.
-Screenshots go to build/e2e/<test>/."""
+Screenshots go to build/e2e/<test>/.
+
+Named to run first among the browser tests: after two other Chromium sessions in the same process this
+one hung closing its browser (inside the private network namespace); the cause is not found yet."""
 
 import subprocess
 from pathlib import Path
