@@ -41,7 +41,7 @@ def validate(environment: bool = True) -> dict:
     if not errors and environment:
         errors = zone_errors(result.document["system"]) + environment_errors(
             result.document["storage"], fstab_path(), mdadm_conf_path()) + list(readable_plaintext_errors(
-                [Path(d) for d in __opts__.get("pillar_roots", {}).get("base", [])]))
+                __salt__["sigmavault_keys.pillar_dirs"]()))
     return {"valid": not errors, "errors": [e.as_dict() for e in errors]}
 
 

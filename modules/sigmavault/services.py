@@ -23,9 +23,13 @@ def systemd_runs() -> bool:
     return Path("/run/systemd/system").is_dir()
 
 
+def unit_active(unit: str) -> bool:
+    return run_result(["systemctl", "is-active", "--quiet", unit]).returncode == 0
+
+
 def running(daemon: Daemon) -> bool:
     if systemd_runs():
-        return run_result(["systemctl", "is-active", "--quiet", daemon.unit]).returncode == 0
+        return unit_active(daemon.unit)
     try:
         os.kill(int(_pid(daemon)), 0)
     except (OSError, ValueError, IndexError):

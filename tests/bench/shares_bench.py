@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from tests.bench.machine import machine, save
-from tests.system.sharebox import PASSWORDS, make_share_box
+from tests.system.sharebox import PASSWORDS, make_share_box, wait_out_nfs_grace
 
 SIZE = 1024**3
 ROUNDS = 5
@@ -96,16 +96,6 @@ class Transfers:
         return (self._timed(["nfs-cp", str(self.work / "big.bin"), url]),
                 self._timed(["nfs-cp", url, str(self.work / "back.bin")]))
 
-    def wait_out_grace(self) -> None:
-        probe = self.work / "probe"
-        probe.write_text("probe\n")
-        while True:
-            self.count += 1
-            url = f"nfs://127.0.0.1{self.media}/big{self.count}.bin"
-            if subprocess.run(["nfs-cp", str(probe), url], capture_output=True).returncode == 0:
-                return
-            time.sleep(0.5)
-
 
 def summary(samples: list[tuple[float, float]]) -> dict:
     """Medians, and every round's figure so the spread is there to see."""
@@ -134,7 +124,7 @@ def main() -> int:
         for round_number in range(ROUNDS):
             for side in (("ours", "stock") if round_number % 2 == 0 else ("stock", "ours")):
                 serve(*configs[side])
-                transfers.wait_out_grace()
+                wait_out_nfs_grace(media, work)
                 samples[side, "smb"].append(transfers.smb())
                 samples[side, "nfs"].append(transfers.nfs())
         for protocol, name, command in (

@@ -75,8 +75,9 @@ def nas(tmp_path: Path):
 def private_host(tmp_path: Path):
     """For a test that adds accounts or starts smbd: list it first, so the account, the box and the panel
     all live in a private copy of /etc and Samba's state (tests.system.sandbox)."""
-    if require_root():
-        pytest.skip(require_root())
+    reason = require_root()
+    if reason:
+        pytest.skip(reason)
     with private_host_files(tmp_path / "host"):
         yield
 

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,23 @@ def smbclient(share: str, user: str | None, *commands: str, password: str | None
     who = ["-N"] if user is None else ["-U", f"{user}%{password or PASSWORDS[user]}"]
     return subprocess.run(["smbclient", f"//127.0.0.1/{share}", *who, "-c", "; ".join(commands)],
                           capture_output=True, text=True, check=False, cwd=cwd)
+
+
+def wait_out_nfs_grace(folder: Path, scratch: Path) -> None:
+    """A freshly started NFS server refuses new files (NFS3ERR_JUKEBOX) until its grace period for lock
+    reclaims ends (grace_seconds). Probes a loopback create into folder, then removes the probes."""
+    probe = scratch / "probe"
+    probe.write_text("probe\n")
+    for attempt in range(120):
+        # A new name each time: Ganesha caches the name the refused attempt created.
+        copied = subprocess.run(["nfs-cp", str(probe), f"nfs://127.0.0.1{folder}/.probe{attempt}"],
+                                capture_output=True, check=False)
+        if copied.returncode == 0:
+            for landed in folder.glob(".probe*"):
+                landed.unlink()
+            return
+        time.sleep(0.5)
+    raise AssertionError("the NFS server stayed in its grace period")
 
 
 def changed_count(apply_output: str) -> int:

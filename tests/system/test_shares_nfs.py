@@ -4,13 +4,12 @@ clients: one on loopback, one from a network inside the allowed CIDR, one from o
 import filecmp
 import os
 import subprocess
-import time
 from contextlib import ExitStack
 
 import pytest
 
 from tests.system.loopdisks import sh
-from tests.system.sharebox import applied_share_box, changed_count
+from tests.system.sharebox import applied_share_box, changed_count, wait_out_nfs_grace
 
 # Two client namespaces, each behind its own veth pair: inside the export's 10.213.0.0/30, and outside.
 INSIDE, OUTSIDE = ("sv-nfs-in", "10.213.0.1", "10.213.0.2"), ("sv-nfs-out", "10.213.0.5", "10.213.0.6")
@@ -45,23 +44,8 @@ def client_namespaces(stack: ExitStack) -> None:
 @pytest.fixture(scope="module")
 def nas():
     for box in applied_share_box(site, prepare=client_namespaces):
-        wait_out_grace(box)
+        wait_out_nfs_grace(box.mnt / "media", box.root)
         yield box
-
-
-def wait_out_grace(box) -> None:
-    """A freshly started NFS server refuses new files (NFS3ERR_JUKEBOX) until its grace period for lock
-    reclaims ends (grace_seconds, 10 here)."""
-    probe = box.root / "probe"
-    probe.write_text("probe\n")
-    for attempt in range(120):
-        # A new name each time: Ganesha caches the name the refused attempt created.
-        if nfs("nfs-cp", str(probe), url(box, name=f".probe{attempt}")).returncode == 0:
-            for landed in (box.mnt / "media").glob(".probe*"):
-                landed.unlink()
-            return
-        time.sleep(0.5)
-    raise AssertionError("the NFS server stayed in its grace period")
 
 
 def nfs(*argv: str, namespace: str | None = None) -> subprocess.CompletedProcess:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sigmavault.command import run_result
 from sigmavault.files import read_text
-from sigmavault.services import Daemon, converge_commands, running, systemd_runs
+from sigmavault.services import Daemon, converge_commands, systemd_runs, unit_active
 from sigmavault.shares.nfs_exports import HEADER, export_plan, render_ganesha_conf, render_kernel_exports
 from sigmavault.steps import Plan
 
@@ -69,6 +69,6 @@ def _backend_commands(name: str, paths: NfsPaths, changed: bool, wanted: bool) -
             commands = _rpcbind_commands() + [["mkdir", "-p", "/var/lib/nfs/ganesha", "/run/ganesha"]] + commands
         return commands
     commands = [["exportfs", "-ra"]] if changed else []
-    if wanted and systemd_runs() and not running(Daemon(NFS_KERNEL, (), Path("/"), ())):
+    if wanted and systemd_runs() and not unit_active(NFS_KERNEL):
         commands = [["systemctl", "enable", "--now", NFS_KERNEL], *commands]
     return commands
