@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from sigmavault import tree
+from sigmavault.salt_bridge import site as site_module
 from sigmavault.salt_bridge.config import minion_config, write_config_dir
 from sigmavault.salt_bridge.site import Site
 
@@ -110,13 +111,23 @@ def test_explicit_site_arguments_win_over_the_environment(tmp_path, monkeypatch)
     assert site.fstab == tmp_path / "env-fstab"
 
 
-def test_site_defaults_to_the_example_pillar_and_the_real_fstab(monkeypatch):
+def test_site_defaults_to_the_example_pillar_and_the_real_fstab(tmp_path, monkeypatch):
     for name in ("SIGMAVAULT_PILLAR", "SIGMAVAULT_STATE_DIR", "SIGMAVAULT_FSTAB"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(site_module, "INSTALLED_PILLAR_DIR", tmp_path / "no-such-pillar")
     site = Site.from_environment()
     assert site.pillar_dir == tree.example_pillar_dir().resolve()
     assert site.state_dir == Path("/var/lib/sigmavault")
     assert site.fstab == Path("/etc/fstab")
+
+
+def test_an_installed_box_defaults_to_its_own_pillar(tmp_path, monkeypatch):
+    monkeypatch.delenv("SIGMAVAULT_PILLAR", raising=False)
+    installed = tmp_path / "etc-sigmavault-pillar"
+    installed.mkdir()
+    (installed / "top.sls").write_text("base: {'*': [sigmavault]}\n")
+    monkeypatch.setattr(site_module, "INSTALLED_PILLAR_DIR", installed)
+    assert Site.from_environment().pillar_dir == installed.resolve()
 
 
 def test_the_shipped_minion_config_is_yaml_with_the_installed_paths():

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# make iso / make iso-arm64: build the SigmaVault image for ARCH in build/iso-ARCH and leave
+# build/sigmavault-ARCH.iso (plus its kernel and initrd, for the VM tier's direct kernel boot).
+# usage: live-build/build-iso.sh ARCH
+set -euo pipefail
+arch=${1:-amd64}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$repo/build/iso-$arch
+out=$repo/build/sigmavault-$arch.iso
+source "$repo/tools/debian-mirror.sh"
+started=$(date +%s)
+
+for tool in lb debootstrap xorriso; do command -v $tool >/dev/null || missing="${missing:-} $tool"; done
+if [ -n "${missing:-}" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq live-build debootstrap xorriso
+fi
+[ "$arch" = amd64 ] || { source "$repo/tools/trixie-root.sh"; enable_foreign_arch "$arch"; }
+
+# Wheels once per lock file and architecture (the image installs them offline).
+wheels=$repo/build/wheels/$arch
+if [ ! -f "$wheels/.lock" ] || ! cmp -s "$wheels/.lock" "$repo/requirements.lock"; then
+  "$repo/live-build/wheels.sh" "$arch" "$wheels" 2>&1 | grep -v "is ignored: it is neither" || true
+  ls "$wheels"/salt-*.whl >/dev/null && cp "$repo/requirements.lock" "$wheels/.lock"
+fi
+
+# A fresh config every build (lb keeps its package cache in cache/ between builds).
+mkdir -p "$work"
+(cd "$work" && [ -d config ] && lb clean >/dev/null 2>&1 || true)
+rm -rf "$work/config" "$work/auto"
+cp -r "$repo/live-build/auto" "$repo/live-build/config" "$work/"
+tree=$work/config/includes.chroot/opt/sigmavault
+mkdir -p "$tree/wheels"
+# The tree as committed (what runs the box is what the tests ran), plus the wheels.
+git -C "$repo" archive HEAD salt states modules pillar control-panel live-build/README.md | tar -x -C "$tree"
+cp "$wheels"/*.whl "$tree/wheels/"
+
+cd "$work"
+SIGMAVAULT_ARCH=$arch SIGMAVAULT_MIRROR=$(host_mirror) SIGMAVAULT_MIRROR_SECURITY=$(host_security_mirror) lb config
+lb build
+iso=$(ls -t "$work"/*.iso | head -n 1)
+mv "$iso" "$out"
+cp binary/live/vmlinuz* "$repo/build/sigmavault-$arch.vmlinuz"
+cp binary/live/initrd.img* "$repo/build/sigmavault-$arch.initrd"
+seconds=$(( $(date +%s) - started ))
+size=$(stat -c %s "$out")
+printf '{"arch": "%s", "seconds": %d, "bytes": %d, "iso": "%s"}\n' "$arch" "$seconds" "$size" "$out" \
+  | tee "$repo/build/iso-$arch.json"
+echo "built $out: $((size / 1024 / 1024)) MiB in $((seconds / 60)) min $((seconds % 60)) s"
