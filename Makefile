@@ -12,7 +12,8 @@ STAMP := $(VENV)/.installed
 # The C2SP age test vectors the crypto tests check every case of (pinned: a new release must not change them silently).
 CCTV_AGE := build/npm/node_modules/cctv-age/index.js
 
-.PHONY: setup demo demo-clean panel test test-unit test-system test-panel test-e2e test-py313 lint bench lock
+.PHONY: setup demo demo-clean panel test test-unit test-system test-panel test-e2e test-py313 lint bench lock \
+	iso iso-arm64 vm-prereqs test-vm bench-vm
 
 setup: $(STAMP) $(CCTV_AGE)
 
@@ -76,6 +77,27 @@ bench: setup
 	$(PY) -m tests.bench.compression_bench --out build/bench
 	$(PY) -m tests.bench.panel_bench --out build/bench
 	$(PY) -m tests.bench.shares_bench --out build/bench
+
+# The installer image (Debian 13, live-build): build/sigmavault-amd64.iso, about 15 minutes the first time.
+iso:
+	live-build/build-iso.sh amd64
+
+iso-arm64:
+	live-build/build-iso.sh arm64
+
+# The VM tier: boot the image in QEMU (TCG) with blank disks and the owner's pillar, check it from outside.
+VM_PACKAGES := qemu-system-x86 qemu-utils squashfs-tools xorriso openssh-client curl
+vm-prereqs: setup
+	@missing=""; for p in $(VM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
+	[ -f build/sigmavault-amd64.iso ] || live-build/build-iso.sh amd64
+
+test-vm: vm-prereqs
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/vm
+
+# ISO build time and size, boot-to-converged time and first-boot duration under TCG (after make iso).
+bench-vm: vm-prereqs
+	$(PY) -m tests.bench.vm_bench --out build/bench
 
 # Regenerate the lock from requirements.in in a clean environment.
 lock:

@@ -39,8 +39,8 @@ SIGMAVAULT_ARCH=$arch SIGMAVAULT_MIRROR=$(host_mirror) SIGMAVAULT_MIRROR_SECURIT
 lb build
 iso=$(ls -t "$work"/*.iso | head -n 1)
 mv "$iso" "$out"
-cp binary/live/vmlinuz* "$repo/build/sigmavault-$arch.vmlinuz"
-cp binary/live/initrd.img* "$repo/build/sigmavault-$arch.initrd"
+cp binary/live/vmlinuz "$repo/build/sigmavault-$arch.vmlinuz"
+cp binary/live/initrd.img "$repo/build/sigmavault-$arch.initrd"
 seconds=$(( $(date +%s) - started ))
 size=$(stat -c %s "$out")
 printf '{"arch": "%s", "seconds": %d, "bytes": %d, "iso": "%s"}\n' "$arch" "$seconds" "$size" "$out" \

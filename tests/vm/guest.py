@@ -1,0 +1,123 @@
+"""One SigmaVault box in QEMU (TCG), reached from the host over forwarded loopback ports.
+
+A check from another capability needs only `Guest.ssh` (a command in the guest, as root) and the forwarded
+ports in `Guest.ports` (ssh, smb, http, https); see tests/vm/README.md.
+"""
+
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import testinfra
+
+GUEST_PORTS = {"ssh": 22, "smb": 445, "http": 80, "https": 443}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Disk:
+    image: Path
+    serial: str
+    fmt: str = "qcow2"
+
+
+@dataclass
+class Guest:
+    kernel: Path
+    initrd: Path
+    root: Path
+    disks: list[Disk]
+    ssh_key: Path
+    console_log: Path
+    memory_mb: int = 2048
+    ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in GUEST_PORTS})
+    process: subprocess.Popen | None = None
+
+    def command(self) -> list[str]:
+        forwards = ",".join(f"hostfwd=tcp:127.0.0.1:{self.ports[name]}-:{port}" for name, port in GUEST_PORTS.items())
+        argv = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2",
+                "-machine", "q35", "-m", str(self.memory_mb), "-nographic", "-serial", f"file:{self.console_log}", "-monitor", "none",
+                "-kernel", str(self.kernel), "-initrd", str(self.initrd),
+                "-append", "root=LABEL=SVROOT rw console=ttyS0,115200n8 net.ifnames=1",
+                "-netdev", f"user,id=net0,{forwards}", "-device", "virtio-net-pci,netdev=net0"]
+        for number, disk in enumerate([Disk(self.root, "SVROOT", "raw"), *self.disks]):
+            # The serial is what /dev/disk/by-id/virtio-<serial> shows in the guest.
+            argv += ["-drive", f"file={disk.image},format={disk.fmt},if=none,id=disk{number}",
+                     "-device", f"virtio-blk-pci,drive=disk{number},serial={disk.serial}"]
+        return argv
+
+    def start(self) -> None:
+        self.console_log.write_text("")
+        self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+
+    def console(self) -> str:
+        return self.console_log.read_text(errors="replace")
+
+    def ssh(self, command: str, check: bool = True, timeout: float = 600, stdin: str | None = None):
+        argv = ["ssh", "-q", "-i", str(self.ssh_key), "-p", str(self.ports["ssh"]), "-o", "BatchMode=yes",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10",
+                "root@127.0.0.1", command]
+        result = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"guest command failed ({result.returncode}): {command}\n"
+                                 f"{result.stdout}\n{result.stderr}")
+        return result
+
+    def host(self):
+        """The guest as a testinfra host (over the same ssh)."""
+        return testinfra.get_host(f"ssh://root@127.0.0.1:{self.ports['ssh']}", ssh_identity_file=str(self.ssh_key),
+                                  ssh_extra_args="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null")
+
+    def wait_until(self, what: str, ready, timeout: float) -> None:
+        """Poll `ready()` until true; a dead QEMU or the deadline fails with the console's last lines."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"QEMU exited ({self.process.returncode}) waiting for {what}: "
+                                     f"{self.process.stderr.read().decode(errors='replace')}\n{self.tail()}")
+            try:
+                if ready():
+                    return
+            except (subprocess.TimeoutExpired, OSError):
+                pass
+            time.sleep(3)
+        raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s\n{self.tail()}")
+
+    def wait_for_ssh(self, timeout: float = 900) -> None:
+        self.wait_until("ssh", lambda: self.ssh("true", check=False, timeout=30).returncode == 0, timeout)
+
+    def wait_for_console(self, text: str, timeout: float = 1200, after: int = 0, failure: str | None = None) -> None:
+        """Wait for `text` on the console; `failure` on the console ends the wait at once."""
+        def seen() -> bool:
+            shown = self.console()[after:]
+            if failure and failure in shown:
+                raise AssertionError(f"the console says {failure!r}\n{self.tail(80)}")
+            return text in shown
+        self.wait_until(f"console line {text!r}", seen, timeout)
+
+    def reboot(self, timeout: float = 900) -> None:
+        mark = len(self.console())
+        self.ssh("systemctl reboot", check=False, timeout=30)
+        # The console shows the kernel starting again before ssh can answer the new boot.
+        self.wait_for_console("Linux version", timeout=timeout, after=mark)
+        self.wait_for_ssh(timeout)
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.console().splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.ssh("systemctl poweroff", check=False, timeout=30)
+            try:
+                self.process.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
