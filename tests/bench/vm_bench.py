@@ -14,6 +14,7 @@ from sigmavault import tree
 from tests.bench.machine import machine, save
 from tests.vm.boxes import start_box, wait_until_converged
 
+
 def guest_seconds(box, command: str) -> float:
     """Wall time of a command measured by the guest's own clock (no ssh start-up in it)."""
     start, end = box.ssh(f"date +%s.%N; {command} >/dev/null 2>&1; date +%s.%N").stdout.split()

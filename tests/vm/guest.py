@@ -43,7 +43,8 @@ class Guest:
     def command(self) -> list[str]:
         forwards = ",".join(f"hostfwd=tcp:127.0.0.1:{self.ports[name]}-:{port}" for name, port in GUEST_PORTS.items())
         argv = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2",
-                "-machine", "q35", "-m", str(self.memory_mb), "-nographic", "-serial", f"file:{self.console_log}", "-monitor", "none",
+                "-machine", "q35", "-m", str(self.memory_mb), "-nographic",
+                "-serial", f"file:{self.console_log}", "-monitor", "none",
                 "-kernel", str(self.kernel), "-initrd", str(self.initrd),
                 "-append", "root=LABEL=SVROOT rw console=ttyS0,115200n8 net.ifnames=1",
                 "-netdev", f"user,id=net0,{forwards}", "-device", "virtio-net-pci,netdev=net0"]
