@@ -68,7 +68,7 @@ def gen(site_: Site, profile: str | None, recovery: bool, out: str | None) -> No
             raise SealedError("--recovery needs --out FILE (keep that file offline, e.g. on a USB stick)")
         if Path(out).exists():
             raise SealedError(f"{out} exists; choose another file")
-        key = keyfile.write(Path(out), generate_identity(profile))
+        key = keyfile.write(Path(out), generate_identity(profile), own_folder=False)
     except SealedError as error:
         _fail(error)
     click.echo(f"recovery key written to {key.path}: keep it offline. Add its recipient to "
