@@ -1,5 +1,8 @@
 """A highstate whose SMB password is a sealed pillar value: smbd takes the password, its plaintext lands in no
-output, log, cache or state file, and a sealed value the box cannot open changes nothing."""
+output, log, cache or state file, a sealed value the box cannot open changes nothing, and after a rotation
+(new node key, old one deleted) the box still converges and the password still works.
+
+The rotation comes last: it changes the node key for the tests after it."""
 
 import secrets
 import shutil
@@ -79,3 +82,16 @@ def test_a_sealed_password_that_does_not_open_fails_the_render_and_changes_nothi
         kept.replace(secret_file)
     assert nas.cli("apply").returncode == 0
 
+
+
+def test_rotation_drill_the_password_still_works_after_reseal_and_the_old_key_is_gone(nas):
+    old = nodekey.load(nas.site.state_dir)
+    passdb = passdb_entry()
+    resealed = nas.cli("reseal")
+    assert resealed.returncode == 0 and "resealed 1 value(s) in 1 file(s)" in resealed.stdout, resealed.stderr
+    assert [p.name for p in nodekey.key_dir(nas.site.state_dir).iterdir()] == ["node.age"]
+    assert nodekey.load(nas.site.state_dir).recipient != old.recipient
+    assert files_holding(old.secret, nas.site.state_dir) == []
+    applied = nas.apply()
+    assert changed_count(applied.stdout) == 0 and passdb_entry() == passdb
+    assert smbclient("media", "alice", "ls", password=PASSWORD).returncode == 0
