@@ -193,7 +193,8 @@ def reseal(site_: Site, profile: str | None) -> None:
     except SealedError as error:
         _fail(error)
     retired = f"; retired {datakey.fingerprint(report.retired)}" if report.retired else ""
-    click.echo(f"resealed {report.values} value(s) in {len(report.files)} file(s) for node key "
+    pools = f" and {report.volume_keys} pool key file(s)" if report.volume_keys else ""
+    click.echo(f"resealed {report.values} value(s) in {len(report.files)} file(s){pools} for node key "
                f"{datakey.fingerprint(report.new_recipient)}{retired}")
 
 

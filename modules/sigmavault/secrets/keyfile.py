@@ -74,11 +74,11 @@ def read(path: Path) -> KeyFile | None:
     return parse(text, path)
 
 
-def write_durably(path: Path, text: str, mode: int) -> None:
+def write_durably(path: Path, text: str | bytes, mode: int) -> None:
     """Replace path atomically with text, on disk before the rename (a crash never leaves it empty)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w") as out:
+        with os.fdopen(handle, "wb" if isinstance(text, bytes) else "w") as out:
             os.fchmod(out.fileno(), mode)
             out.write(text)
             out.flush()
