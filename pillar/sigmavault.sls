@@ -40,6 +40,11 @@ sigmavault:
         profile:
           data: raid1
           metadata: null
+        # LUKS2 under the file system (each disk; the array of an mdadm pool), opened at boot as
+        # /dev/mapper/sv-tank-N by `sigmavault unlock` with the node key. Its random key is sealed to the
+        # node key and recovery_recipients in <state dir>/keys/volumes/tank.age: back that file up.
+        # Only for a new pool: an existing one is not converted.
+        encrypted: false
         # Pool-wide compression (mount option): zstd, zstd:1 … zstd:15, lzo or none.
         compression: zstd:3
         mount_options: [noatime]
@@ -173,6 +178,7 @@ sigmavault:
     # `sigmavault seal FILE sigmavault.encryption.volume_keys.POOL --random 64`; it lives here (and in git)
     # so the recovery key can unlock the pool's disks on another box, e.g.
     #   tank: ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]
+    # Pools with `encrypted: true` do not read these yet: they keep their own sealed key files.
     volume_keys: {}
   compression:
     # Jobs you run with `sigmavault compress run NAME` (the agents will schedule them); each under a name

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from sigmavault.schema import validate_pillar
+from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.storage.preflight import environment_errors
 from sigmavault.system.host import zone_errors
 from sigmavault.users.plaintext_files import readable_plaintext_errors
@@ -31,6 +32,12 @@ def mdadm_conf_path() -> Path:
     return etc_path() / "mdadm" / "mdadm.conf"
 
 
+def volume_keys() -> VolumeKeys:
+    """The sealed key files of encrypted pools, sealed to the node key and the pillar's recovery keys."""
+    recovery = validate_pillar(_pillar()).document.get("encryption", {}).get("recovery_recipients", [])
+    return VolumeKeys(__salt__["sigmavault_keys.state_dir"](), tuple(recovery))
+
+
 def validate(environment: bool = True) -> dict:
     """Schema, cross-key rules and (with environment) attached disks and data-safety refusals."""
     render_errors = _pillar().get("_errors") or []
@@ -39,8 +46,9 @@ def validate(environment: bool = True) -> dict:
     result = validate_pillar(_pillar())
     errors = result.errors
     if not errors and environment:
+        storage = result.document["storage"]
         errors = zone_errors(result.document["system"]) + environment_errors(
-            result.document["storage"], fstab_path(), mdadm_conf_path()) + list(readable_plaintext_errors(
+            storage, fstab_path(), mdadm_conf_path(), volume_keys()) + list(readable_plaintext_errors(
                 __salt__["sigmavault_keys.pillar_dirs"]()))
     return {"valid": not errors, "errors": [e.as_dict() for e in errors]}
 

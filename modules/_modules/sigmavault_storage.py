@@ -3,6 +3,7 @@
 from sigmavault.command import CommandError
 from sigmavault.disks.inventory import list_disks
 from sigmavault.storage.status import pool_status
+from sigmavault.storage.unlock import unlock as unlock_volumes
 
 __virtualname__ = "sigmavault_storage"
 
@@ -18,3 +19,9 @@ def status() -> dict:
         return {"valid": bool(document), "pools": pools, "disks": list_disks()}
     except CommandError as error:
         return {"valid": bool(document), "pools": [], "disks": [], "error": str(error)}
+
+
+def unlock() -> dict:
+    """Open every encrypted pool's closed volumes with the node key (what `sigmavault unlock` does)."""
+    report = unlock_volumes(__salt__["sigmavault_pillar.volume_keys"]())
+    return {"opened": report.opened, "already_open": report.already_open, "failed": report.failed}

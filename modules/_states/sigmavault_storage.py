@@ -16,8 +16,8 @@ def _storage() -> dict:
 
 def pool_converged(name: str) -> dict:
     storage, fstab = _storage(), __salt__["sigmavault_pillar.fstab_path"]()
-    mdadm_conf = __salt__["sigmavault_pillar.mdadm_conf_path"]()
-    outcome = run_plan(f"pool {name}", lambda: converge.pool_plan(storage, name, fstab, mdadm_conf),
+    mdadm_conf, keys = __salt__["sigmavault_pillar.mdadm_conf_path"](), __salt__["sigmavault_pillar.volume_keys"]()
+    outcome = run_plan(f"pool {name}", lambda: converge.pool_plan(storage, name, fstab, mdadm_conf, keys),
                        fstab, __opts__["test"])
     return outcome.as_state(name)
 

@@ -16,22 +16,28 @@ PACKAGE_OF = {"btrfs": "btrfs-progs", "mkfs.btrfs": "btrfs-progs", "compsize": "
               "mdadm": "mdadm", "smbd": "samba", "testparm": "samba-common-bin", "smbcontrol": "samba-common-bin",
               "smbpasswd": "samba-common-bin", "pdbedit": "samba", "setfacl": "acl", "getfacl": "acl",
               "ganesha.nfsd": "nfs-ganesha nfs-ganesha-vfs", "exportfs": "nfs-kernel-server", "rpcbind": "rpcbind",
-              "useradd": "passwd", "usermod": "passwd", "groupadd": "passwd", "groupmod": "passwd"}
+              "cryptsetup": "cryptsetup-bin", "useradd": "passwd", "usermod": "passwd", "groupadd": "passwd",
+              "groupmod": "passwd"}
 
 
-def run_result(argv: list[str], stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run argv without a shell; the caller reads returncode, stdout and stderr.
+def run_result(argv: list[str], stdin: str | bytes | None = None) -> subprocess.CompletedProcess:
+    """Run argv without a shell; the caller reads returncode, stdout and stderr (always text).
 
-    stdin carries what must not stand in argv (a password): argv is visible to every process.
+    stdin carries what must not stand in argv (a password, a volume key as bytes): argv is visible
+    to every process.
     """
     try:
+        if isinstance(stdin, bytes):
+            done = subprocess.run(argv, capture_output=True, check=False, input=stdin)
+            done.stdout, done.stderr = done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+            return done
         return subprocess.run(argv, capture_output=True, text=True, check=False, input=stdin)
     except FileNotFoundError as missing:
         package = PACKAGE_OF.get(argv[0], "the package that provides it")
         raise CommandError(argv, 127, f"{argv[0]} is not installed: install {package}") from missing
 
 
-def run(argv: list[str], ok_codes: tuple[int, ...] = (0,), stdin: str | None = None) -> str:
+def run(argv: list[str], ok_codes: tuple[int, ...] = (0,), stdin: str | bytes | None = None) -> str:
     """Run argv and return its stdout; raise CommandError on an unexpected exit code."""
     done = run_result(argv, stdin)
     if done.returncode not in ok_codes:

@@ -18,6 +18,8 @@ class Step:
     fstab_entry: FstabEntry | None = None
     writes: tuple[tuple[str, str], ...] = ()     # (path, whole new content), each replaced atomically
     stdin: str | None = field(default=None, repr=False)   # fed to each command: a secret never stands in argv
+    # A key read only when the step runs (never while planning), fed to each command's stdin.
+    secret: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -26,8 +28,9 @@ class Plan:
     refusals: list[PillarError] = field(default_factory=list)
 
     def add(self, summary: str, *commands: list[str], fstab_entry: FstabEntry | None = None,
-            writes: tuple[tuple[str, str], ...] = (), stdin: str | None = None) -> None:
-        self.steps.append(Step(summary, tuple(tuple(c) for c in commands), fstab_entry, writes, stdin))
+            writes: tuple[tuple[str, str], ...] = (), stdin: str | None = None,
+            secret: Callable[[], bytes] | None = None) -> None:
+        self.steps.append(Step(summary, tuple(tuple(c) for c in commands), fstab_entry, writes, stdin, secret))
 
 
 class Refused(RuntimeError):
@@ -43,8 +46,9 @@ class Stuck(RuntimeError):
 def perform(step: Step, fstab_path: Path) -> None:
     for path, content in step.writes:
         write_atomically(Path(path), content)
+    stdin = step.secret() if step.secret else step.stdin
     for argv in step.commands:
-        run(list(argv), stdin=step.stdin)
+        run(list(argv), stdin=stdin)
     if step.fstab_entry:
         fstab.write_entry(fstab_path, step.fstab_entry)
 

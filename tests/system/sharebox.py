@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from sigmavault.salt_bridge.site import Site
+from sigmavault.secrets import nodekey
 from tests.system.loopdisks import LoopDisks, require_root
 from tests.system.sandbox import private_host_files
 
@@ -45,11 +46,20 @@ class ShareBox:
         secret_file.touch(mode=0o600)
         secret_file.write_text(yaml.safe_dump({"sigmavault": {"users": {"accounts": accounts}}}))
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
+    def cli(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         argv = [SIGMAVAULT, "--pillar", str(self.site.pillar_dir), "--state-dir", str(self.site.state_dir),
                 "--fstab", str(self.site.fstab), *args]
         env = {**os.environ, "SIGMAVAULT_ETC": str(self.site.etc)}
-        return subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
+        return subprocess.run(argv, input=input, capture_output=True, text=True, check=False, env=env)
+
+    def seal_passwords(self, passwords: dict) -> None:
+        """Each account's SMB password sealed into secrets.sls by the real CLI, for this box's node key."""
+        if not nodekey.node_path(self.site.state_dir).exists():
+            made = self.cli("keys", "gen")
+            assert made.returncode == 0, made.stderr
+        for name, password in passwords.items():
+            sealed = self.cli("seal", "secrets.sls", f"sigmavault.users.accounts.{name}.smb_password", input=password)
+            assert sealed.returncode == 0, sealed.stderr
 
     def apply(self) -> subprocess.CompletedProcess:
         done = self.cli("apply")
@@ -91,9 +101,10 @@ def changed_count(apply_output: str) -> int:
     return int(summary.split(": ")[1].split(" changed")[0])
 
 
-def applied_share_box(site, secrets: dict | None = None, prepare=None):
+def applied_share_box(site, secrets: dict | None = None, prepare=None, sealed: dict | None = None):
     """For a module fixture: a ShareBox with site(box) applied once (its output kept as first_apply);
-    skipped without root. prepare(stack), if given, sets up more inside the sandbox before the apply;
+    skipped without root. secrets are SMB passwords in a root-only file, sealed ones are sealed by
+    `sigmavault seal`. prepare(stack), if given, sets up more inside the sandbox before the apply;
     what it puts on the ExitStack is undone before the sandbox goes."""
     reason = require_root()
     if reason:
@@ -103,6 +114,8 @@ def applied_share_box(site, secrets: dict | None = None, prepare=None):
             if prepare:
                 prepare(stack)
             box.write_pillar(site(box), secrets)
+            if sealed:
+                box.seal_passwords(sealed)
             box.first_apply = box.apply()
             yield box
 

@@ -3,12 +3,11 @@
 import json
 import secrets
 import subprocess
-from pathlib import Path
 
 from sigmavault.cli.state_results import parse_state_results
-from sigmavault.salt_bridge.call import salt_call, salt_call_binary
-from sigmavault.salt_bridge.config import write_config_dir
+from sigmavault.salt_bridge.call import salt_call
 from sigmavault.secrets import nodekey
+from tests.system.leaks import files_holding, verbose_highstate
 
 TOKEN = "sigmavault.encryption.secrets.api_token"
 
@@ -16,12 +15,6 @@ TOKEN = "sigmavault.encryption.secrets.api_token"
 def seal(box, key: str, value: str, pillar_file: str = "site.sls") -> None:
     done = subprocess.run(box.cli_argv("seal", pillar_file, key), input=value, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-
-
-def files_holding(needle: str, *folders: Path) -> list[str]:
-    """Every file under folders whose bytes contain needle (logs, pickled and msgpack caches alike)."""
-    return [str(path) for folder in folders for path in folder.rglob("*")
-            if path.is_file() and needle.encode() in path.read_bytes()]
 
 
 def sealed_site(box) -> str:
@@ -41,10 +34,7 @@ def test_highstate_opens_a_sealed_secret_that_appears_in_no_output_log_or_cache(
     assert all(r.result is True for r in applied.values()), {k: r.comment for k, r in applied.items()}
     assert "1 sealed pillar file(s)" in applied["check_secrets_sealed_to_current_keys"].comment
     assert salt_call(box.site, "sigmavault_pillar.document").data["encryption"]["secrets"] == {"api_token": secret}
-    # The most talkative run Salt can do: every log level to the console and the minion log.
-    verbose = subprocess.run([salt_call_binary(), "--config-dir", str(write_config_dir(box.site)), "--local",
-                              "--out", "json", "-l", "all", "--log-file-level", "all", "state.apply"],
-                             capture_output=True, text=True)
+    verbose = verbose_highstate(box.site)
     predicted = salt_call(box.site, "state.apply", "test=True")
     cli = box.cli("apply")
     assert verbose.returncode == 0 and cli.returncode == 0, cli.stdout + cli.stderr

@@ -168,7 +168,8 @@ def test_defaults_fill_a_minimal_pool():
     pool = result.document["storage"]["pools"]["tank"]
     assert pool == {"devices": ["disk_a"], "mountpoint": "/srv/tank", "type": "btrfs",
                     "profile": {"data": "single", "metadata": None}, "level": None, "filesystem": "ext4",
-                    "compression": "zstd:3", "mount_options": ["noatime"], "remove_devices": [], "datasets": {}}
+                    "compression": "zstd:3", "mount_options": ["noatime"], "remove_devices": [], "datasets": {},
+                    "encrypted": False}
     assert result.document["storage"]["disks"]["disk_a"]["wipe"] is False
 
 

@@ -68,7 +68,7 @@ def gen(site_: Site, profile: str | None, recovery: bool, out: str | None) -> No
             raise SealedError("--recovery needs --out FILE (keep that file offline, e.g. on a USB stick)")
         if Path(out).exists():
             raise SealedError(f"{out} exists; choose another file")
-        key = keyfile.write(Path(out), generate_identity(profile))
+        key = keyfile.write(Path(out), generate_identity(profile), own_folder=False)
     except SealedError as error:
         _fail(error)
     click.echo(f"recovery key written to {key.path}: keep it offline. Add its recipient to "
@@ -193,7 +193,8 @@ def reseal(site_: Site, profile: str | None) -> None:
     except SealedError as error:
         _fail(error)
     retired = f"; retired {datakey.fingerprint(report.retired)}" if report.retired else ""
-    click.echo(f"resealed {report.values} value(s) in {len(report.files)} file(s) for node key "
+    pools = f" and {report.volume_keys} pool key file(s)" if report.volume_keys else ""
+    click.echo(f"resealed {report.values} value(s) in {len(report.files)} file(s){pools} for node key "
                f"{datakey.fingerprint(report.new_recipient)}{retired}")
 
 

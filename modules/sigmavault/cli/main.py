@@ -110,6 +110,10 @@ cli.add_command(keys_commands.unseal)
 cli.add_command(keys_commands.reseal)
 cli.add_command(keys_commands.backup)
 
+from sigmavault.cli.unlock import unlock  # noqa: E402  (encrypted pools at boot)
+
+cli.add_command(unlock)
+
 from sigmavault.cli.compress import compress  # noqa: E402  (the compression capability's commands)
 
 cli.add_command(compress)

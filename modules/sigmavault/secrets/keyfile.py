@@ -74,11 +74,11 @@ def read(path: Path) -> KeyFile | None:
     return parse(text, path)
 
 
-def write_durably(path: Path, text: str, mode: int) -> None:
+def write_durably(path: Path, text: str | bytes, mode: int) -> None:
     """Replace path atomically with text, on disk before the rename (a crash never leaves it empty)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w") as out:
+        with os.fdopen(handle, "wb" if isinstance(text, bytes) else "w") as out:
             os.fchmod(out.fileno(), mode)
             out.write(text)
             out.flush()
@@ -90,10 +90,12 @@ def write_durably(path: Path, text: str, mode: int) -> None:
         raise
 
 
-def write(path: Path, secret: str, created: datetime | None = None) -> KeyFile:
-    """Write a new key file: 0600 from its first byte, in a 0700 folder."""
+def write(path: Path, secret: str, created: datetime | None = None, own_folder: bool = True) -> KeyFile:
+    """Write a new key file: 0600 from its first byte, in a 0700 folder. A folder that is not the key's
+    own (where the owner puts a recovery key: a USB stick, a home) keeps its mode."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
+    if own_folder:
+        os.chmod(path.parent, 0o700)
     created = created or datetime.now(UTC).replace(microsecond=0)
     text = text_of(secret, created)
     write_durably(path, text, 0o600)

@@ -52,10 +52,19 @@ def _checked(done: subprocess.CompletedProcess, what: str) -> None:
         raise LuksError(f"{what} failed ({done.returncode}): {done.stderr.decode(errors='replace').strip()}")
 
 
+def format_argv(device: str, label: str) -> list[str]:
+    """luksFormat as LUKS2 (argon2id), the key read from stdin into slot 0; destroys what device holds."""
+    return ["cryptsetup", "luksFormat", "--type", "luks2", "--batch-mode", *_CHEAP_KDF, "--label", label,
+            "--key-file", "-", device]
+
+
+def open_argv(device: str, name: str) -> list[str]:
+    """Open the volume as /dev/mapper/<name>, the key read from stdin."""
+    return ["cryptsetup", "open", "--type", "luks2", "--key-file", "-", device, name]
+
+
 def format_volume(device: str, key: bytes, label: str) -> None:
-    """luksFormat as LUKS2 (argon2id) with key in slot 0; destroys what device holds."""
-    _checked(_cryptsetup(["luksFormat", "--type", "luks2", "--batch-mode", *_CHEAP_KDF,
-                          "--label", label, "--key-file", "-", device], key), f"luksFormat {device}")
+    _checked(_cryptsetup(format_argv(device, label)[1:], key), f"luksFormat {device}")
 
 
 def add_key(device: str, key: bytes, new_key: bytes) -> None:

@@ -6,6 +6,7 @@ Both run the same drill, and nothing is lost if it stops at any point:
 2. take the new node key (``node.next.age``; a rotation that stopped earlier is resumed with its key);
 3. reseal every value under a new data key for the new node key and the recovery recipients,
    and check, in memory, that each file opens with the new key alone and holds the same values;
+   the key files of encrypted pools (``volumekeys``) are rewrapped and checked the same way;
 4. replace the files, read them back and open them again with the new key alone;
 5. only then retire the old node key and move the new one into its place.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sigmavault.crypto.recipients import Identity
-from sigmavault.secrets import keyfile, nodekey, sealfile, site
+from sigmavault.secrets import keyfile, nodekey, sealfile, site, volumekeys
 from sigmavault.secrets.errors import SealedError
 from sigmavault.secrets.keyfile import KeyFile
 
@@ -25,6 +26,7 @@ class ResealReport:
     new_recipient: str
     files: list[str] = field(default_factory=list)
     values: int = 0
+    volume_keys: int = 0
     retired: str | None = None
 
 
@@ -54,9 +56,10 @@ def reseal_site(pillar_dir: Path, state_dir: Path, extra_identities: list[Identi
     def opening() -> list[Identity]:
         return nodekey.identities(state_dir) + list(extra_identities or [])
 
-    files = site.sealed_files(pillar_dir)
+    files, key_files = site.sealed_files(pillar_dir), volumekeys.key_files(state_dir)
     for path in files:                       # 1. everything opens before anything changes
         sealfile.opened(path.read_text(), opening, str(path))
+    volume_keys = {path: volumekeys.opened(path.read_bytes(), opening(), str(path)) for path in key_files}
     new = _next_key(state_dir, profile or settings.node_key_profile)
     recipients = [new.recipient, *[r for r in settings.recovery_recipients if r != new.recipient]]
     report = ResealReport(new.recipient)
@@ -65,10 +68,18 @@ def reseal_site(pillar_dir: Path, state_dir: Path, extra_identities: list[Identi
         text, count = _resealed(path, opening, new, recipients)
         resealed.append((path, text))
         report.values += count
+    rewrapped = [(path, volumekeys.sealed(key, recipients)) for path, key in volume_keys.items()]
+    for path, data in rewrapped:
+        if volumekeys.opened(data, [new.identity()], str(path)) != volume_keys[path]:
+            raise SealedError(f"{path}: the rewrapped key does not open to the same key; nothing was changed")
     for path, text in resealed:              # 4. on disk, read back and checked again
         keyfile.write_durably(path, text, path.stat().st_mode & 0o777)
         sealfile.opened(path.read_text(), lambda: [new.identity()], str(path))
         report.files.append(str(path))
+    for path, data in rewrapped:
+        keyfile.write_durably(path, data, 0o600)
+        volumekeys.opened(path.read_bytes(), [new.identity()], str(path))
+        report.volume_keys += 1
     if old is not None and old.recipient != new.recipient:   # 5. retire, then promote
         keyfile.retire(old.path)
         report.retired = old.recipient

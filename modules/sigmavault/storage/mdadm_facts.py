@@ -12,6 +12,7 @@ from sigmavault.disks.signatures import Signature
 from sigmavault.files import read_text
 from sigmavault.mounts import Mount, mounted_at, read_mounts
 from sigmavault.storage import fstab
+from sigmavault.storage.luks_facts import LuksFacts
 from sigmavault.storage.pool_facts import resolve_disks
 
 MDADM_CONF = Path("/etc/mdadm/mdadm.conf")
@@ -43,6 +44,7 @@ class MdadmFacts:
     fstab_line: str | None = None
     conf_path: Path = MDADM_CONF
     conf_text: str = ""                     # all of mdadm.conf: the plan rewrites it whole, in one rename
+    luks: LuksFacts | None = None           # an encrypted pool's volume on the array
 
 
 def array_path(name: str) -> str:

@@ -2,9 +2,12 @@
 
 from sigmavault.disks.signatures import Signature
 from sigmavault.schema.errors import PillarError, storage_path
+from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.steps import Plan
 from sigmavault.storage.consent import wipe_commands
 from sigmavault.storage.fstab import FstabEntry
+from sigmavault.storage.luks_facts import array_entry
+from sigmavault.storage.luks_plan import through_volume
 from sigmavault.storage.mdadm_conf import conf_line_for, parse_array_line, render_array_line, with_array_line
 from sigmavault.storage.mdadm_facts import MdadmFacts
 from sigmavault.storage.mount_options import listed
@@ -14,11 +17,9 @@ NEW_ARRAY_UUID = "<uuid of the new array>"
 METADATA = "1.2"
 LABEL_LENGTH = {"ext4": 16, "xfs": 12}    # mkfs.xfs refuses a longer label, mke2fs cuts it: cut it ourselves
 RAID_MEMBER = "linux_raid_member"
-# Options the mount table never lists: userspace-only ones, and defaults the kernel does not echo back.
 
 
-
-def plan_mdadm_pool(name: str, pool: dict, disks: dict, facts: MdadmFacts) -> Plan:
+def plan_mdadm_pool(name: str, pool: dict, disks: dict, facts: MdadmFacts, keys: VolumeKeys | None = None) -> Plan:
     plan = Plan()
     absent = [d for d in pool["devices"] if d not in facts.devices]
     for disk in absent:
@@ -38,9 +39,15 @@ def plan_mdadm_pool(name: str, pool: dict, disks: dict, facts: MdadmFacts) -> Pl
         return plan
     if array_uuid:
         _record_array(plan, name, metadata, array_uuid, facts)
-    fs_uuid = _format(plan, name, pool, found, facts.array_path)
+    device = facts.array_path
+    if pool["encrypted"]:     # LUKS2 on the array; the file system on its open volume
+        volume = through_volume(plan, name, array_entry(facts), disks, facts.luks, keys)
+        if volume is None:
+            return plan
+        device, found = volume["path"], Signature(**volume["signature"]) if volume["signature"] else None
+    fs_uuid = _format(plan, name, pool, found, device)
     if fs_uuid:
-        _mount(plan, name, pool, facts, fs_uuid)
+        _mount(plan, name, pool, facts, fs_uuid, device)
     return plan
 
 
@@ -158,17 +165,17 @@ def _format(plan: Plan, name: str, pool: dict, found: Signature | None, path: st
     return None
 
 
-def _mount(plan: Plan, name: str, pool: dict, facts: MdadmFacts, fs_uuid: str) -> None:
+def _mount(plan: Plan, name: str, pool: dict, facts: MdadmFacts, fs_uuid: str, device: str) -> None:
     fs, mountpoint, options, mount = pool["filesystem"], pool["mountpoint"], list(pool["mount_options"]), facts.mount
-    ours = mount is not None and mount.source in (facts.array_path, facts.kernel_device) \
-        and mount.fstype == fs and mount.root == "/"
+    sources = (facts.array_path, facts.kernel_device) if device == facts.array_path else (device,)
+    ours = mount is not None and mount.source in sources and mount.fstype == fs and mount.root == "/"
     if mount is not None and not ours:
         plan.refusals.append(PillarError(storage_path("pools", name, "mountpoint"),
                                          f"{mountpoint} already has {mount.source} ({mount.fstype}) mounted"))
         return
     if not ours:
         plan.add(f"mount pool {name} at {mountpoint}", ["mkdir", "-p", mountpoint],
-                 ["mount", "-t", fs, "-o", ",".join(options) or "defaults", facts.array_path, mountpoint])
+                 ["mount", "-t", fs, "-o", ",".join(options) or "defaults", device, mountpoint])
     elif unseen := sorted(listed(options) - mount.options):
         plan.add(f"remount pool {name} with {','.join(unseen)}",
                  ["mount", "-o", ",".join(["remount", *options]), mountpoint])

@@ -34,8 +34,10 @@ def pool_filesystem(name: str, members: list[dict]) -> Filesystem | None:
     return btrfs_facts.filesystem(sorted(uuids)[0]) if len(uuids) == 1 else None
 
 
-def read_pool_facts(name: str, pool: dict, disks: dict, fstab_path: Path) -> PoolFacts:
-    resolved = resolve_disks(disks, inventory.list_disks())
+def read_pool_facts(name: str, pool: dict, disks: dict, fstab_path: Path,
+                    devices: dict[str, dict] | None = None) -> PoolFacts:
+    """devices, if given, stand for the declared disks (an encrypted pool's open volumes)."""
+    resolved = devices if devices is not None else resolve_disks(disks, inventory.list_disks())
     members = [resolved[d] for d in pool["devices"] + pool["remove_devices"] if d in resolved]
     facts = PoolFacts(devices=resolved, filesystem=pool_filesystem(name, members))
     facts.mount = mounted_at(pool["mountpoint"], read_mounts())

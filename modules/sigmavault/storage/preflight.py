@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sigmavault.disks import identity, inventory
 from sigmavault.schema.errors import PillarError, storage_path
+from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.storage.converge import pool_plan
 from sigmavault.storage.layouts import identity_of
 
@@ -30,10 +31,11 @@ def disk_errors(disks: dict, devices: list[dict]) -> Iterator[PillarError]:
                               f"({', '.join(k for k in ('by_id', 'wwn', 'serial') if k != key)})")
 
 
-def environment_errors(storage: dict, fstab_path: Path, mdadm_conf_path: Path) -> list[PillarError]:
+def environment_errors(storage: dict, fstab_path: Path, mdadm_conf_path: Path,
+                       keys: VolumeKeys | None = None) -> list[PillarError]:
     errors = list(disk_errors(storage["disks"], inventory.list_disks()))
     if errors:
         return errors
     for name in storage["pools"]:
-        errors += pool_plan(storage, name, fstab_path, mdadm_conf_path).refusals
+        errors += pool_plan(storage, name, fstab_path, mdadm_conf_path, keys).refusals
     return errors

@@ -70,8 +70,10 @@ def test_show_lists_the_node_key_and_sealed_files(run):
 
 
 def test_recovery_key_then_reseal_then_recover_on_a_fresh_box(run, tmp_path):
+    tmp_path.chmod(0o755)
     made = run("keys", "gen", "--recovery", "--out", str(tmp_path / "recovery.key"))
     assert made.exit_code == 0 and stat.S_IMODE((tmp_path / "recovery.key").stat().st_mode) == 0o600
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755    # the owner's folder keeps its mode
     recipient = made.output.strip().splitlines()[-1]
     site = run.pillar / "site.sls"
     site.write_text(f"sigmavault:\n  encryption:\n    recovery_recipients:\n    - {recipient}\n    secrets: {{}}\n")

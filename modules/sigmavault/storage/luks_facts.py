@@ -1,0 +1,81 @@
+"""Read the LUKS side of an encrypted pool: device-mapper in the kernel, the pool's key file, and which of
+its volumes are open (as /dev/mapper/sv-<pool>-<n>, the volume's LUKS2 label)."""
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sigmavault.disks import signatures
+from sigmavault.disks.inventory import mount_sources
+from sigmavault.files import read_text
+from sigmavault.mounts import read_mounts
+
+MAPPER_DIR = Path("/dev/mapper")
+LUKS = "crypto_LUKS"
+
+
+def volume_name(pool: str, number: int) -> str:
+    return f"sv-{pool}-{number}"
+
+
+def mapper_path(name: str) -> str:
+    return str(MAPPER_DIR / name)
+
+
+def volume_number(pool: str, device: dict) -> int | None:
+    """n when the device is a LUKS volume labelled sv-<pool>-<n> (one of this pool's), else None."""
+    signature = device.get("signature") or {}
+    found = re.fullmatch(rf"sv-{re.escape(pool)}-(\d+)", signature.get("label") or "")
+    return int(found.group(1)) if signature.get("type") == LUKS and found else None
+
+
+@dataclass
+class LuksFacts:
+    device_mapper: bool                  # the kernel has device-mapper: volumes can be opened here
+    key_present: bool                    # <state dir>/keys/volumes/<pool>.age exists
+    opened: dict[str, dict] = field(default_factory=dict)   # volume name -> the open mapper device
+
+
+def device_mapper_present(proc_misc: Path = Path("/proc/misc")) -> bool:
+    return any(line.split()[-1:] == ["device-mapper"] for line in (read_text(proc_misc) or "").splitlines())
+
+
+def opened_volume(name: str, mounts: dict[str, list[str]]) -> dict | None:
+    """The open volume as a disk entry (path, signature, holders, mounted_at, backing devices)."""
+    path = Path(mapper_path(name))
+    if not path.exists():
+        return None
+    kernel = Path("/sys/block") / os.path.basename(os.path.realpath(path))
+    signature = signatures.probe(str(path))
+    return {"path": str(path), "signature": signature.as_dict() if signature else None,
+            "holders": sorted(os.listdir(kernel / "holders")) if (kernel / "holders").is_dir() else [],
+            "backing": sorted(os.listdir(kernel / "slaves")) if (kernel / "slaves").is_dir() else [],
+            "mounted_at": sorted(mounts.get(str(path), []) + mounts.get(f"/dev/{kernel.name}", []))}
+
+
+def read_luks_facts(pool: str, devices: list[dict], key_present: bool) -> LuksFacts:
+    facts = LuksFacts(device_mapper=device_mapper_present(), key_present=key_present)
+    mounts = mount_sources(read_mounts())
+    for device in devices:
+        number = volume_number(pool, device)
+        if number is not None and (entry := opened_volume(volume_name(pool, number), mounts)):
+            facts.opened[volume_name(pool, number)] = entry
+    return facts
+
+
+def open_volumes(pool: str, devices: dict[str, dict], facts: LuksFacts) -> dict[str, dict]:
+    """Declared disk -> its open volume, for the disks whose volume is open."""
+    found = {}
+    for disk, device in devices.items():
+        number = volume_number(pool, device)
+        if number is not None and volume_name(pool, number) in facts.opened:
+            found[disk] = facts.opened[volume_name(pool, number)]
+    return found
+
+
+def array_entry(facts) -> dict:
+    """An md array (MdadmFacts) as a disk entry: blank while it does not exist yet."""
+    signature = facts.filesystem.as_dict() if facts.array is not None and facts.filesystem else None
+    return {"path": facts.array_path, "name": os.path.basename(facts.kernel_device or facts.array_path),
+            "signature": signature, "holders": [], "mounted_at": []}

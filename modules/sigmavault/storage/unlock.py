@@ -1,0 +1,52 @@
+"""Open every encrypted pool's volumes with the node key, at boot before the pools mount: no typed
+passphrase. The LUKS2 labels say which volumes are ours (sv-<pool>-<n>), so no pillar is needed."""
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from sigmavault.command import CommandError, run
+from sigmavault.crypto.recipients import Identity
+from sigmavault.disks import inventory
+from sigmavault.secrets import luks
+from sigmavault.secrets.errors import SealedError
+from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.storage.luks_facts import LUKS, mapper_path
+
+_LABEL = re.compile(r"sv-([a-z][a-z0-9_-]{0,31})-(\d+)")
+
+
+@dataclass
+class UnlockReport:
+    opened: list[str] = field(default_factory=list)
+    already_open: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def volumes(devices: list[dict]) -> list[tuple[str, str, str]]:
+    """(device path, pool, volume name) of every LUKS volume labelled sv-<pool>-<n>."""
+    found = []
+    for device in devices:
+        signature = device.get("signature") or {}
+        label = _LABEL.fullmatch(signature.get("label") or "") if signature.get("type") == LUKS else None
+        if label:
+            found.append((device["path"], label.group(1), label.group(0)))
+    return found
+
+
+def unlock(keys: VolumeKeys, identities: list[Identity] | None = None,
+           devices: list[dict] | None = None) -> UnlockReport:
+    """Open each closed volume with its pool's key file (node key, or the identities given)."""
+    report = UnlockReport()
+    for path, pool, name in volumes(inventory.list_disks() if devices is None else devices):
+        if os.path.exists(mapper_path(name)):
+            report.already_open.append(name)
+            continue
+        try:
+            if not keys.exists(pool):
+                raise SealedError(f"no key file {keys.path(pool)}")
+            run(luks.open_argv(path, name), stdin=keys.load(pool, identities))
+            report.opened.append(name)
+        except (SealedError, CommandError) as error:
+            report.failed.append(f"{name} ({path}): {error}")
+    return report
