@@ -10,6 +10,7 @@ import pytest
 from sigmavault import steps
 from sigmavault.disks.signatures import Signature
 from sigmavault.mounts import Mount
+from sigmavault.storage import mdadm_facts
 from sigmavault.storage.mdadm_facts import MdadmFacts, MdArray
 from sigmavault.storage.mdadm_plan import NEW_ARRAY_UUID, array_health, plan_mdadm_pool
 from sigmavault.storage.pool_plan import NEW_UUID
@@ -87,6 +88,22 @@ def test_new_pool_is_created_recorded_formatted_mounted_and_put_in_fstab_in_that
     assert mount.commands == (("mkdir", "-p", "/srv/tank"),
                               ("mount", "-t", "ext4", "-o", "noatime,nofail", "/dev/md/tank", "/srv/tank"))
     assert record_fstab.fstab_entry.line() == f"UUID={NEW_UUID} /srv/tank ext4 noatime,nofail 0 0"
+
+
+def test_recording_the_array_in_the_boxs_own_conf_refreshes_the_boot_image():
+    # The boot image assembles arrays from its copy of mdadm.conf; a stale copy names the array /dev/md127.
+    store = _storage(level=1)
+    plan = _plan(store, _facts(store, initramfs_refresh=("update-initramfs", "-u")))
+    assert plan.steps[1].summary.startswith("record array tank")
+    assert plan.steps[1].commands == (("update-initramfs", "-u"),)
+
+
+def test_only_the_boxs_own_mdadm_conf_refreshes_the_boot_image(monkeypatch):
+    monkeypatch.setattr(mdadm_facts.shutil, "which", lambda name: f"/usr/sbin/{name}")
+    assert mdadm_facts.initramfs_refresh(mdadm_facts.MDADM_CONF) == ("update-initramfs", "-u")
+    assert mdadm_facts.initramfs_refresh(Path("/tmp/site/etc/mdadm/mdadm.conf")) == ()
+    monkeypatch.setattr(mdadm_facts.shutil, "which", lambda name: None)
+    assert mdadm_facts.initramfs_refresh(mdadm_facts.MDADM_CONF) == ()
 
 
 def test_new_pool_converges_step_by_step_and_the_next_apply_plans_nothing(monkeypatch):

@@ -3,6 +3,7 @@ its fstab line and mdadm.conf (whose ARRAY lines mdadm_conf.py parses)."""
 
 import os
 import re
+import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,6 +46,16 @@ class MdadmFacts:
     conf_path: Path = MDADM_CONF
     conf_text: str = ""                     # all of mdadm.conf: the plan rewrites it whole, in one rename
     luks: LuksFacts | None = None           # an encrypted pool's volume on the array
+    # The boot image assembles arrays from its own copy of mdadm.conf: refresh it when the box's conf changes.
+    initramfs_refresh: tuple[str, ...] = ()
+
+
+def initramfs_refresh(conf_path: Path) -> tuple[str, ...]:
+    """`update-initramfs -u` when conf_path is the box's own mdadm.conf and the box boots from an initramfs
+    (otherwise an array comes up at boot as /dev/md127 instead of its name); nothing for a test site's copy."""
+    if conf_path == MDADM_CONF and shutil.which("update-initramfs"):
+        return ("update-initramfs", "-u")
+    return ()
 
 
 def array_path(name: str) -> str:
@@ -75,7 +86,7 @@ def read_mdadm_facts(name: str, pool: dict, disks: dict, fstab_path: Path,
                      mdadm_conf_path: Path = MDADM_CONF) -> MdadmFacts:
     path = array_path(name)
     facts = MdadmFacts(devices=resolve_disks(disks, inventory.list_disks()), array_path=path,
-                       conf_path=mdadm_conf_path)
+                       conf_path=mdadm_conf_path, initramfs_refresh=initramfs_refresh(mdadm_conf_path))
     if os.path.exists(path):
         found = parse_detail_export(run(["mdadm", "--detail", "--export", path]))
         if found:

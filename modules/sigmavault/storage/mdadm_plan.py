@@ -145,7 +145,8 @@ def _record_array(plan: Plan, name: str, metadata: str, uuid: str, facts: MdadmF
     if recorded and (recorded["device"], recorded.get("uuid")) == (facts.array_path, uuid.lower()):
         return
     line = render_array_line(facts.array_path, metadata, uuid)
-    plan.add(f"record array {name} in {facts.conf_path}: {line}",
+    refresh = [list(facts.initramfs_refresh)] if facts.initramfs_refresh else []
+    plan.add(f"record array {name} in {facts.conf_path}: {line}", *refresh,
              writes=((str(facts.conf_path), with_array_line(facts.conf_text, line)),))
 
 
