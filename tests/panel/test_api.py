@@ -177,3 +177,23 @@ def test_api_errors_are_json(api):
     assert api.get("/api/v1/jobs/12345").json["error"]["status"] == 404
     assert api.post("/api/v1/pillar/validate", data="x", content_type="text/plain").status_code == 415
     assert api.post("/api/v1/pillar/validate", data="[1", content_type="application/json").status_code == 400
+
+
+@pytest.mark.parametrize("body, says", [
+    ({"document": {}, "text": "sigmavault: {}\n"}, "either"),
+    ({"docment": {}}, "unknown field 'docment'"),
+    ({"text": "sigmavault: {}\n", "message": 5}, "message: must be a string"),
+    ({"text": None}, "text: must be a string")])
+def test_pillar_bodies_are_held_to_the_documented_fields(api, body, says):
+    response = api.post("/api/v1/pillar/validate", json=body)
+    assert response.status_code == 422 and says in response.json["error"]["message"]
+
+
+def test_token_names_follow_the_documented_pattern(api):
+    assert api.post("/api/v1/tokens", json={"name": "-"}).status_code == 201
+    assert api.post("/api/v1/tokens", json={"name": "a\n"}).status_code == 422
+
+
+@pytest.mark.parametrize("query", ["job=x", "after=true", "job=1&job=2", "after=-1"])
+def test_event_stream_refuses_a_query_that_is_not_a_number(api, query):
+    assert api.get(f"/api/v1/events?{query}").status_code == 400

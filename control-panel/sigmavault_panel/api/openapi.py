@@ -3,6 +3,7 @@
 from flask import jsonify
 
 from sigmavault_panel.api import bp
+from sigmavault_panel.services.tokens import NAME as TOKEN_NAME
 
 
 def _ref(name: str) -> dict:
@@ -37,7 +38,8 @@ def _job_start(summary: str, body: dict | None = None) -> dict:
 
 PILLAR_BODY = {"type": "object", "description": "either the sigmavault mapping or the whole file as YAML",
                "properties": {"document": {"type": "object"}, "text": {"type": "string"},
-                              "message": {"type": "string", "description": "the version's message"}}}
+                              "message": {"type": "string", "description": "the version's message"}},
+               "oneOf": [{"required": ["document"]}, {"required": ["text"]}], "additionalProperties": False}
 READING = _ref("Reading")
 DECLARED = {"type": "object", "properties": {"domain": {"type": "string"}, "declared": {"type": "object"},
                                              "available": {"type": "boolean"}, "note": {"type": "string"}}}
@@ -75,7 +77,8 @@ PATHS = {
                                      {"type": "object", "properties": {"versions": {"type": "array",
                                                                                     "items": _ref("Version")}}})},
     "/pillar/rollback": {"post": _job_start("Restore a version of the pillar (default: the previous one) and apply",
-                                            {"type": "object", "properties": {"version": {"type": "string"}}})},
+                                            {"type": "object", "properties": {"version": {"type": "string"}},
+                                             "additionalProperties": False})},
     "/plan": {"post": _job_start("Preview: state.apply test=True as a job")},
     "/apply": {"post": _job_start("Apply the pillar as a job (one job at a time)")},
     "/jobs": {"get": _get("Recent jobs, newest first",
@@ -86,18 +89,18 @@ PATHS = {
                                                "schema": {"type": "integer"}}]}},
     "/events": {"get": {"summary": "Server-sent events: job.started, job.progress, job.finished "
                                    "(?job=N for one job; resumes after Last-Event-ID)",
-                        "parameters": [{"name": "job", "in": "query", "schema": {"type": "integer"}},
-                                       {"name": "after", "in": "query", "schema": {"type": "integer"}}],
+                        "parameters": [{"name": "job", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                                       {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
                         "responses": {"200": {"description": "the stream",
                                               "content": {"text/event-stream": {"schema": {"type": "string"}}}},
-                                      **AUTH, "503": ERROR}}},
+                                      **AUTH, "400": ERROR, "503": ERROR}}},
     "/tokens": {
         "get": _get("API tokens (never their secrets)",
                     {"type": "object", "properties": {"tokens": {"type": "array", "items": _ref("Token")}}}),
         "post": {"summary": "Create a token; the secret is in this answer only",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "required": ["name"],
-                     "properties": {"name": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+                     "type": "object", "required": ["name"], "additionalProperties": False,
+                     "properties": {"name": {"type": "string", "pattern": f"^{TOKEN_NAME.pattern}$"},
                                     "role": {"enum": ["admin", "viewer"]}}}}}},
                  "responses": {"201": _json({"type": "object", "properties": {
                      "token": _ref("Token"), "secret": {"type": "string"}}}, "created"),
