@@ -69,7 +69,15 @@ def test_readings_say_stale_when_salt_fails(api, salt):
     assert body["stale"] is True and body["value"] is None and "salt is down" in body["problem"]
 
 
-@pytest.mark.parametrize("domain", ["shares", "compression", "encryption", "agents"])
+def test_shares_say_what_each_serves_and_whether_its_server_runs(api, salt):
+    body = api.get("/api/v1/shares").json
+    assert body["stale"] is False and salt.count("sigmavault_shares.status") == 1
+    smb, nfs = body["value"]["smb"], body["value"]["nfs"]
+    assert smb["running"] is True and smb["shares"][0]["path"] == "/srv/tank/media"
+    assert nfs["server"] == "NFS-Ganesha" and nfs["running"] is False and nfs["exports"][0]["name"] == "backups"
+
+
+@pytest.mark.parametrize("domain", ["compression", "encryption", "agents"])
 def test_capability_domains_answer_with_what_is_declared_and_whether_the_schema_has_keys(api, domain):
     from sigmavault.schema.loader import load_schema
     body = api.get(f"/api/v1/{domain}").json

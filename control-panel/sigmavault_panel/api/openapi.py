@@ -41,6 +41,12 @@ PILLAR_BODY = {"type": "object", "description": "either the sigmavault mapping o
                               "message": {"type": "string", "description": "the version's message"}},
                "oneOf": [{"required": ["document"]}, {"required": ["text"]}], "additionalProperties": False}
 READING = _ref("Reading")
+
+
+def _reading_of(value: dict) -> dict:
+    """A Reading whose value, once read, has this schema."""
+    return {"allOf": [READING, {"properties": {"value": {"anyOf": [value, {"type": "null"}]}}}]}
+
 DECLARED = {"type": "object", "properties": {"domain": {"type": "string"}, "declared": {"type": "object"},
                                              "available": {"type": "boolean"}, "note": {"type": "string"}}}
 
@@ -54,7 +60,8 @@ PATHS = {
                             {"type": "object", "properties": {"system": READING, "host": READING}})},
     "/storage/pools": {"get": _get("Pools and datasets with usage (sigmavault_storage.status)", READING)},
     "/storage/disks": {"get": _get("The disk inventory (grain sigmavault_disks)", READING)},
-    "/shares": {"get": _get("What the pillar declares for shares, and whether the schema defines them yet", DECLARED)},
+    "/shares": {"get": _get("SMB shares and NFS exports the pillar declares, what each serves, and whether smbd and "
+                            "the NFS server run (sigmavault_shares.status)", _reading_of(_ref("Shares")))},
     "/compression": {"get": _get("What the pillar declares for compression jobs", DECLARED)},
     "/encryption": {"get": _get("What the pillar declares for keys and sealed secrets", DECLARED)},
     "/agents": {"get": _get("What the pillar declares for agents, and whether the schema defines them yet", DECLARED)},
@@ -127,6 +134,23 @@ SCHEMAS = {
     "Validation": {"type": "object", "properties": {"valid": {"type": "boolean"}, "errors": {
         "type": "array", "items": {"type": "object", "properties": {"path": {"type": "string"},
                                                                     "message": {"type": "string"}}}}}},
+    "Shares": {"type": "object", "required": ["valid", "smb", "nfs"], "properties": {
+        "valid": {"type": "boolean", "description": "false: the pillar does not validate, so no share is declared"},
+        "smb": {"type": "object", "required": ["server", "running", "shares"], "properties": {
+            "server": {"type": "string"}, "running": {"type": "boolean"},
+            "shares": {"type": "array", "items": _ref("SmbShare")}}},
+        "nfs": {"type": "object", "required": ["backend", "server", "running", "exports"], "properties": {
+            "backend": {"enum": ["kernel", "ganesha"]}, "server": {"type": "string"}, "running": {"type": "boolean"},
+            "exports": {"type": "array", "items": _ref("NfsExport")}}}}},
+    "SmbShare": {"type": "object", "required": ["name", "dataset", "path"], "properties": {
+        "name": {"type": "string"}, "dataset": {"type": "string"}, "path": {"type": "string"},
+        "comment": {"type": "string"}, "read_only": {"type": "boolean"}, "guest": {"type": "boolean"},
+        "valid_users": {"type": "array", "items": {"type": "string"}},
+        "valid_groups": {"type": "array", "items": {"type": "string"}}}},
+    "NfsExport": {"type": "object", "required": ["name", "path", "clients"], "properties": {
+        "name": {"type": "string"}, "path": {"type": "string"},
+        "clients": {"type": "array", "items": {"type": "object", "properties": {
+            "match": {"type": "string"}, "access": {"enum": ["ro", "rw"]}}}}}},
     "Version": {"type": "object", "properties": {"id": {"type": "string"}, "author": {"type": "string"},
                                                  "date": {"type": "string"}, "message": {"type": "string"}}},
     "Job": {"type": "object", "properties": {
