@@ -83,7 +83,10 @@ def _tokens(state_dir: str | None) -> TokenStore:
 @click.option("--role", type=click.Choice(["admin", "viewer"]), default="viewer", show_default=True)
 @click.option("--state-dir")
 def token_create(name: str, role: str, state_dir: str | None) -> None:
-    made, secret = _tokens(state_dir).create(name, role, "root (command line)")
+    try:
+        made, secret = _tokens(state_dir).create(name, role, "root (command line)")
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"token {made.id} ({made.role}); send it as 'Authorization: Bearer <token>'. It is shown once:",
                err=True)
     click.echo(secret)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from sigmavault_panel.errors import refuse
 from sigmavault_panel.panel import panel
-from sigmavault_panel.services.accounts import ADMIN, VIEWER, group_members, role_of
+from sigmavault_panel.services.accounts import VIEWER, group_members, role_of
 
 bp = Blueprint("auth", __name__)
 
@@ -64,11 +64,10 @@ def tokens():
 @bp.post("/tokens")
 def create_token():
     name, role = request.form.get("name", "").strip(), request.form.get("role", VIEWER)
-    if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
-        return refuse(422, "a token name is 1-64 letters, digits, '-' or '_'")
-    if role not in (ADMIN, VIEWER):
-        return refuse(422, "a token's role is admin or viewer")
-    token, secret = panel().tokens.create(name, role, g.identity.user)
+    try:
+        token, secret = panel().tokens.create(name, role, g.identity.user)
+    except ValueError as error:
+        return refuse(422, str(error))
     return render_template("auth/tokens.html", tokens=panel().tokens.list(), created=token, secret=secret)
 
 

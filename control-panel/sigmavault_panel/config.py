@@ -8,7 +8,7 @@ DEFAULTS = {
     # Who may sign in: members of these groups (checked on every request, so removal takes effect at once).
     "ADMIN_GROUP": "sigmavault-admin",
     "VIEW_GROUP": "sigmavault-view",
-    # PAM falls back to /etc/pam.d/other while the box ships no /etc/pam.d/sigmavault-panel.
+    # Salt writes /etc/pam.d/sigmavault-panel (states/sigmavault/panel); before the first apply PAM uses 'other'.
     "PAM_SERVICE": "sigmavault-panel",
     "SESSION_IDLE_SECONDS": 15 * 60,
     "SESSION_MAX_SECONDS": 8 * 3600,

@@ -1,4 +1,4 @@
-"""The box at a glance: system, disks, pools and datasets — each read through Salt, never waited on for long."""
+"""The box at a glance: system, disks, pools, datasets and shares — each read through Salt, never waited on long."""
 
 from flask import Blueprint, render_template
 
@@ -6,7 +6,7 @@ from sigmavault_panel.panel import panel
 
 bp = Blueprint("dashboard", __name__)
 
-READINGS = ("system", "host", "storage")
+READINGS = ("system", "host", "storage", "shares")
 
 
 def snapshot() -> dict:

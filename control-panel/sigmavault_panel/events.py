@@ -20,13 +20,27 @@ def format_event(event: Event) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {json.dumps(event.as_dict(), separators=(',', ':'))}\n\n"
 
 
-def _start_id() -> tuple[int, bool]:
+class BadQuery(ValueError):
+    pass
+
+
+def _number(name: str) -> int | None:
+    """The query parameter as a whole number, None when absent; BadQuery when it is something else."""
+    values = request.args.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1 or not values[0].isascii() or not values[0].isdigit():
+        raise BadQuery(f"{name}: one whole number")
+    return int(values[0])
+
+
+def _start_id(job_filter: int | None, after: int | None) -> tuple[int, bool]:
     """(the id to continue after, whether the client asked to resume and must hear about missed events)."""
-    given = request.headers.get("Last-Event-ID") or request.args.get("after")
-    if given is None:   # a job's stream replays that job from the start; the full stream starts now
-        return (panel().bus.last_id if request.args.get("job") is None else 0), False
+    given = request.headers.get("Last-Event-ID")
+    if given is None and after is None:   # a job's stream replays that job from the start; the full one starts now
+        return (panel().bus.last_id if job_filter is None else 0), False
     try:
-        return max(0, int(given)), True
+        return max(0, int(given if given is not None else after)), True
     except ValueError:
         return 0, False
 
@@ -34,10 +48,13 @@ def _start_id() -> tuple[int, bool]:
 def event_stream() -> Response:
     """The response for GET /events and /api/v1/events; ?job=N keeps only that job's events."""
     services, config = panel(), current_app.config
-    job_filter = request.args.get("job", type=int)
+    try:
+        job_filter, after = _number("job"), _number("after")
+    except BadQuery as error:
+        return refuse(400, str(error))
     if not services.streams.take():
         return refuse(503, f"too many open event streams ({services.streams.limit}); try again shortly")
-    (last_id, resuming), heartbeat = _start_id(), config["SSE_HEARTBEAT_SECONDS"]
+    (last_id, resuming), heartbeat = _start_id(job_filter, after), config["SSE_HEARTBEAT_SECONDS"]
     lifetime = config["SSE_MAX_SECONDS"]
 
     def generate():

@@ -1,4 +1,5 @@
-# The order of the domains is the order of DESIGN.md: validate first, then the box, then storage, keys, accounts and shares.
+# The order of the domains is the order of DESIGN.md: validate first, then the box, then storage, keys, accounts,
+# shares and the panel.
 include:
   - sigmavault.validate
   - sigmavault.system
@@ -6,3 +7,4 @@ include:
   - sigmavault.encryption
   - sigmavault.users
   - sigmavault.shares
+  - sigmavault.panel

@@ -17,6 +17,12 @@ STORAGE = {"valid": True, "pools": [
      "free_bytes": (1 << 30) - (1 << 20),
      "datasets": [{"name": "media", "path": "/srv/tank/media", "mountpoint": None, "exists": True,
                    "referenced_bytes": 16384, "quota_bytes": None, "compression": "pool (zstd:3)"}]}]}
+SHARES = {"valid": True,
+          "smb": {"server": "smbd", "running": True, "shares": [
+              {"name": "media", "dataset": "tank/media", "path": "/srv/tank/media", "comment": "Films",
+               "read_only": False, "guest": False, "valid_users": ["alice"], "valid_groups": []}]},
+          "nfs": {"backend": "ganesha", "server": "NFS-Ganesha", "running": False, "exports": [
+              {"name": "backups", "path": "/srv/tank/backups", "clients": [{"match": "10.0.0.0/8", "access": "rw"}]}]}}
 
 
 def state(order: int, id_: str, result, comment: str = "", **changes) -> tuple[str, dict]:
@@ -39,7 +45,7 @@ class FakeSalt:
     """salt_call(site, *args, on_state_done=None): answers per function; can hang, fail or be slow."""
     answers: dict = field(default_factory=lambda: {
         "status.all_status": ALL_STATUS, "grains.item": GRAINS, "sigmavault_storage.status": STORAGE,
-        "state.apply": APPLIED, "state.apply test=True": PLAN})
+        "sigmavault_shares.status": SHARES, "state.apply": APPLIED, "state.apply test=True": PLAN})
     calls: list = field(default_factory=list)
     hang: threading.Event | None = None          # set: calls block until the event is set
     fail: Exception | None = None

@@ -69,7 +69,15 @@ def test_readings_say_stale_when_salt_fails(api, salt):
     assert body["stale"] is True and body["value"] is None and "salt is down" in body["problem"]
 
 
-@pytest.mark.parametrize("domain", ["shares", "compression", "encryption", "agents"])
+def test_shares_say_what_each_serves_and_whether_its_server_runs(api, salt):
+    body = api.get("/api/v1/shares").json
+    assert body["stale"] is False and salt.count("sigmavault_shares.status") == 1
+    smb, nfs = body["value"]["smb"], body["value"]["nfs"]
+    assert smb["running"] is True and smb["shares"][0]["path"] == "/srv/tank/media"
+    assert nfs["server"] == "NFS-Ganesha" and nfs["running"] is False and nfs["exports"][0]["name"] == "backups"
+
+
+@pytest.mark.parametrize("domain", ["compression", "encryption", "agents"])
 def test_capability_domains_answer_with_what_is_declared_and_whether_the_schema_has_keys(api, domain):
     from sigmavault.schema.loader import load_schema
     body = api.get(f"/api/v1/{domain}").json
@@ -177,3 +185,23 @@ def test_api_errors_are_json(api):
     assert api.get("/api/v1/jobs/12345").json["error"]["status"] == 404
     assert api.post("/api/v1/pillar/validate", data="x", content_type="text/plain").status_code == 415
     assert api.post("/api/v1/pillar/validate", data="[1", content_type="application/json").status_code == 400
+
+
+@pytest.mark.parametrize("body, says", [
+    ({"document": {}, "text": "sigmavault: {}\n"}, "either"),
+    ({"docment": {}}, "unknown field 'docment'"),
+    ({"text": "sigmavault: {}\n", "message": 5}, "message: must be a string"),
+    ({"text": None}, "text: must be a string")])
+def test_pillar_bodies_are_held_to_the_documented_fields(api, body, says):
+    response = api.post("/api/v1/pillar/validate", json=body)
+    assert response.status_code == 422 and says in response.json["error"]["message"]
+
+
+def test_token_names_follow_the_documented_pattern(api):
+    assert api.post("/api/v1/tokens", json={"name": "-"}).status_code == 201
+    assert api.post("/api/v1/tokens", json={"name": "a\n"}).status_code == 422
+
+
+@pytest.mark.parametrize("query", ["job=x", "after=true", "job=1&job=2", "after=-1"])
+def test_event_stream_refuses_a_query_that_is_not_a_number(api, query):
+    assert api.get(f"/api/v1/events?{query}").status_code == 400

@@ -1,6 +1,7 @@
 """The API against its OpenAPI document with hostile input: no 5xx, only documented status codes, JSON errors.
 
-A small stand-in for schemathesis: every documented operation gets malformed, mistyped and oversized input.
+Hand-picked hostile input for every documented operation (template text, broken YAML, path tricks, oversized
+names); test_api_schemathesis.py adds input generated from the document.
 """
 
 import itertools

@@ -14,6 +14,21 @@ def test_dashboard_shows_host_system_disks_pools_and_datasets(admin):
     assert 'data-pool="tank"' in html and 'data-dataset="media"' in html and "16.0 KiB" in html
 
 
+def test_dashboard_lists_smb_shares_and_nfs_exports_with_their_servers(admin):
+    html = admin.get("/").get_data(as_text=True)
+    assert 'data-smb-share="media"' in html and "/srv/tank/media" in html and "alice" in html
+    assert 'data-nfs-export="backups"' in html and "10.0.0.0/8 (rw)" in html
+    assert "smbd running" in html and "NFS-Ganesha not running" in html
+
+
+def test_dashboard_says_when_no_share_is_declared(admin, salt):
+    salt.answers["sigmavault_shares.status"] = {
+        "valid": True, "smb": {"server": "smbd", "running": False, "shares": []},
+        "nfs": {"backend": "kernel", "server": "kernel nfsd", "running": False, "exports": []}}
+    html = admin.get("/").get_data(as_text=True)
+    assert "no SMB shares declared" in html and "no NFS exports declared" in html
+
+
 def test_dashboard_reads_salt_once_within_the_cache_time(admin, salt):
     admin.get("/")
     admin.get("/")

@@ -101,6 +101,16 @@ def test_smbtorture_passes_against_our_share(nas, test):
     assert "success:" in run.stdout and "failure:" not in run.stdout
 
 
+def test_status_lists_the_shares_and_that_smbd_runs(nas):
+    status = nas.cli("status")
+    assert status.returncode == 0, status.stdout + status.stderr
+    lines = status.stdout.splitlines()
+    assert "SMB (smbd): running" in lines
+    assert f"  share docs: {nas.mnt}/tank/docs, read only for alice" in lines
+    assert f"  share public: {nas.mnt}/tank/public, read only for anyone (guest)" in lines
+    assert "NFS (kernel nfsd): not running, no NFS exports declared" in lines
+
+
 def test_second_apply_reports_no_changes(nas):
     assert changed_count(nas.first_apply.stdout) > 0
     assert changed_count(nas.apply().stdout) == 0

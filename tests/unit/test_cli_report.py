@@ -1,6 +1,6 @@
 """What the CLI prints: plan lines, apply lines, the one-line summary and the status of pools."""
 
-from sigmavault.cli.report import apply_lines, plan_lines, status_lines, summary
+from sigmavault.cli.report import apply_lines, plan_lines, share_lines, status_lines, summary
 from sigmavault.cli.state_results import StateResult
 
 FINE = StateResult("validate_pillar", True, "pillar is valid", {}, 0)
@@ -78,3 +78,25 @@ def test_status_without_pools_tells_valid_from_invalid():
     assert list(status_lines({"valid": True, "pools": []})) == ["no pools declared"]
     assert list(status_lines({"valid": False, "pools": []})) == [
         "the pillar does not validate: run `sigmavault validate`"]
+
+
+def test_status_lists_shares_and_exports_under_their_servers():
+    shares = {"valid": True,
+              "smb": {"server": "smbd", "running": True, "shares": [
+                  {"name": "media", "dataset": "tank/media", "path": "/srv/tank/media", "comment": "",
+                   "read_only": True, "guest": False, "valid_users": ["alice"], "valid_groups": ["family"]}]},
+              "nfs": {"backend": "kernel", "server": "kernel nfsd", "running": False, "exports": [
+                  {"name": "backups", "path": "/srv/tank/backups",
+                   "clients": [{"match": "10.0.0.0/8", "access": "rw"}, {"match": "*", "access": "ro"}]}]}}
+    assert list(share_lines(shares)) == [
+        "SMB (smbd): running",
+        "  share media: /srv/tank/media, read only for alice, group family",
+        "NFS (kernel nfsd): NOT RUNNING",
+        "  export backups: /srv/tank/backups for 10.0.0.0/8 (rw), * (ro)"]
+
+
+def test_status_says_when_no_share_is_declared():
+    idle = {"server": "smbd", "running": False, "shares": []}
+    lines = list(share_lines({"smb": idle, "nfs": {"server": "kernel nfsd", "running": False, "exports": []}}))
+    assert lines == ["SMB (smbd): not running, no SMB shares declared",
+                     "NFS (kernel nfsd): not running, no NFS exports declared"]

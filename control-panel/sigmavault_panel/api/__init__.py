@@ -8,13 +8,26 @@ from sigmavault_panel.jobs import JobRefused, start
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def json_body() -> dict:
-    """The request's JSON object, or an HTTPException-like refusal raised as BodyError."""
+KINDS = {str: "a string", dict: "an object"}
+
+
+def json_body(fields: dict[str, type]) -> dict:
+    """The request's JSON object holding only the given fields, each of its type; else BodyError says why.
+
+    The OpenAPI document describes the same bodies (additionalProperties: false), so a typo in a field's
+    name is refused instead of being ignored.
+    """
     if not request.is_json:
         raise BodyError(415, "send the body as JSON (Content-Type: application/json)")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BodyError(400, "the body must be a JSON object")
+    unknown = [name for name in body if name not in fields]
+    if unknown:
+        raise BodyError(422, f"unknown field {unknown[0][:40]!r}; this operation takes {', '.join(fields)}")
+    for name, kind in fields.items():
+        if name in body and not isinstance(body[name], kind):
+            raise BodyError(422, f"{name}: must be {KINDS[kind]}")
     return body
 
 

@@ -1,4 +1,4 @@
-"""What the box is: system, disks, pools and datasets (through Salt, cached), and declared domains."""
+"""What the box is: system, disks, pools, datasets and shares (through Salt, cached), and declared domains."""
 
 from flask import jsonify
 
@@ -9,7 +9,7 @@ from sigmavault_panel.panel import panel
 
 # Domains with capabilities of their own: the API shows what the pillar declares there and whether the
 # schema defines keys for it yet (an undefined domain refuses every key).
-DECLARED = ("shares", "compression", "encryption", "agents")
+DECLARED = ("compression", "encryption", "agents")
 
 
 def _reading(key: str) -> dict:
@@ -27,6 +27,11 @@ def system():
 @bp.get("/storage/pools")
 def storage_pools():
     return jsonify(_reading("storage"))
+
+
+@bp.get("/shares")
+def shares():
+    return jsonify(_reading("shares"))
 
 
 @bp.get("/storage/disks")

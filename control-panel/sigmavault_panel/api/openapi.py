@@ -3,6 +3,7 @@
 from flask import jsonify
 
 from sigmavault_panel.api import bp
+from sigmavault_panel.services.tokens import NAME as TOKEN_NAME
 
 
 def _ref(name: str) -> dict:
@@ -37,8 +38,15 @@ def _job_start(summary: str, body: dict | None = None) -> dict:
 
 PILLAR_BODY = {"type": "object", "description": "either the sigmavault mapping or the whole file as YAML",
                "properties": {"document": {"type": "object"}, "text": {"type": "string"},
-                              "message": {"type": "string", "description": "the version's message"}}}
+                              "message": {"type": "string", "description": "the version's message"}},
+               "oneOf": [{"required": ["document"]}, {"required": ["text"]}], "additionalProperties": False}
 READING = _ref("Reading")
+
+
+def _reading_of(value: dict) -> dict:
+    """A Reading whose value, once read, has this schema."""
+    return {"allOf": [READING, {"properties": {"value": {"anyOf": [value, {"type": "null"}]}}}]}
+
 DECLARED = {"type": "object", "properties": {"domain": {"type": "string"}, "declared": {"type": "object"},
                                              "available": {"type": "boolean"}, "note": {"type": "string"}}}
 
@@ -52,7 +60,8 @@ PATHS = {
                             {"type": "object", "properties": {"system": READING, "host": READING}})},
     "/storage/pools": {"get": _get("Pools and datasets with usage (sigmavault_storage.status)", READING)},
     "/storage/disks": {"get": _get("The disk inventory (grain sigmavault_disks)", READING)},
-    "/shares": {"get": _get("What the pillar declares for shares, and whether the schema defines them yet", DECLARED)},
+    "/shares": {"get": _get("SMB shares and NFS exports the pillar declares, what each serves, and whether smbd and "
+                            "the NFS server run (sigmavault_shares.status)", _reading_of(_ref("Shares")))},
     "/compression": {"get": _get("What the pillar declares for compression jobs", DECLARED)},
     "/encryption": {"get": _get("What the pillar declares for keys and sealed secrets", DECLARED)},
     "/agents": {"get": _get("What the pillar declares for agents, and whether the schema defines them yet", DECLARED)},
@@ -75,7 +84,8 @@ PATHS = {
                                      {"type": "object", "properties": {"versions": {"type": "array",
                                                                                     "items": _ref("Version")}}})},
     "/pillar/rollback": {"post": _job_start("Restore a version of the pillar (default: the previous one) and apply",
-                                            {"type": "object", "properties": {"version": {"type": "string"}}})},
+                                            {"type": "object", "properties": {"version": {"type": "string"}},
+                                             "additionalProperties": False})},
     "/plan": {"post": _job_start("Preview: state.apply test=True as a job")},
     "/apply": {"post": _job_start("Apply the pillar as a job (one job at a time)")},
     "/jobs": {"get": _get("Recent jobs, newest first",
@@ -86,18 +96,18 @@ PATHS = {
                                                "schema": {"type": "integer"}}]}},
     "/events": {"get": {"summary": "Server-sent events: job.started, job.progress, job.finished "
                                    "(?job=N for one job; resumes after Last-Event-ID)",
-                        "parameters": [{"name": "job", "in": "query", "schema": {"type": "integer"}},
-                                       {"name": "after", "in": "query", "schema": {"type": "integer"}}],
+                        "parameters": [{"name": "job", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                                       {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
                         "responses": {"200": {"description": "the stream",
                                               "content": {"text/event-stream": {"schema": {"type": "string"}}}},
-                                      **AUTH, "503": ERROR}}},
+                                      **AUTH, "400": ERROR, "503": ERROR}}},
     "/tokens": {
         "get": _get("API tokens (never their secrets)",
                     {"type": "object", "properties": {"tokens": {"type": "array", "items": _ref("Token")}}}),
         "post": {"summary": "Create a token; the secret is in this answer only",
                  "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                     "type": "object", "required": ["name"],
-                     "properties": {"name": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+                     "type": "object", "required": ["name"], "additionalProperties": False,
+                     "properties": {"name": {"type": "string", "pattern": f"^{TOKEN_NAME.pattern}$"},
                                     "role": {"enum": ["admin", "viewer"]}}}}}},
                  "responses": {"201": _json({"type": "object", "properties": {
                      "token": _ref("Token"), "secret": {"type": "string"}}}, "created"),
@@ -124,6 +134,23 @@ SCHEMAS = {
     "Validation": {"type": "object", "properties": {"valid": {"type": "boolean"}, "errors": {
         "type": "array", "items": {"type": "object", "properties": {"path": {"type": "string"},
                                                                     "message": {"type": "string"}}}}}},
+    "Shares": {"type": "object", "required": ["valid", "smb", "nfs"], "properties": {
+        "valid": {"type": "boolean", "description": "false: the pillar does not validate, so no share is declared"},
+        "smb": {"type": "object", "required": ["server", "running", "shares"], "properties": {
+            "server": {"type": "string"}, "running": {"type": "boolean"},
+            "shares": {"type": "array", "items": _ref("SmbShare")}}},
+        "nfs": {"type": "object", "required": ["backend", "server", "running", "exports"], "properties": {
+            "backend": {"enum": ["kernel", "ganesha"]}, "server": {"type": "string"}, "running": {"type": "boolean"},
+            "exports": {"type": "array", "items": _ref("NfsExport")}}}}},
+    "SmbShare": {"type": "object", "required": ["name", "dataset", "path"], "properties": {
+        "name": {"type": "string"}, "dataset": {"type": "string"}, "path": {"type": "string"},
+        "comment": {"type": "string"}, "read_only": {"type": "boolean"}, "guest": {"type": "boolean"},
+        "valid_users": {"type": "array", "items": {"type": "string"}},
+        "valid_groups": {"type": "array", "items": {"type": "string"}}}},
+    "NfsExport": {"type": "object", "required": ["name", "path", "clients"], "properties": {
+        "name": {"type": "string"}, "path": {"type": "string"},
+        "clients": {"type": "array", "items": {"type": "object", "properties": {
+            "match": {"type": "string"}, "access": {"enum": ["ro", "rw"]}}}}}},
     "Version": {"type": "object", "properties": {"id": {"type": "string"}, "author": {"type": "string"},
                                                  "date": {"type": "string"}, "message": {"type": "string"}}},
     "Job": {"type": "object", "properties": {

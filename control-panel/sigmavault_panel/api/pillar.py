@@ -9,14 +9,16 @@ from sigmavault_panel.panel import panel
 from sigmavault_panel.services.pillar_store import NotEditable, PillarConflict, PillarRefused
 from sigmavault_panel.services.pillar_text import render
 
+PILLAR_FIELDS = {"document": dict, "text": str, "message": str}
+
 
 def _text_of(body: dict) -> str:
     """The pillar file text a body proposes: {"text": yaml} or {"document": {...the sigmavault mapping}}."""
-    if isinstance(body.get("text"), str):
+    if ("text" in body) == ("document" in body):
+        raise BodyError(422, "send either {\"document\": {…the sigmavault mapping…}} or {\"text\": \"…YAML…\"}")
+    if "text" in body:
         return body["text"]
-    if isinstance(body.get("document"), dict):
-        return render({**panel().store.read().pillar, ROOT_KEY: body["document"]})
-    raise BodyError(422, "send {\"document\": {…the sigmavault mapping…}} or {\"text\": \"…YAML…\"}")
+    return render({**panel().store.read().pillar, ROOT_KEY: body["document"]})
 
 
 @bp.get("/pillar")
@@ -33,7 +35,7 @@ def pillar_get():
 
 @bp.post("/pillar/validate")
 def pillar_validate():
-    errors = panel().store.check(_text_of(json_body()))
+    errors = panel().store.check(_text_of(json_body(PILLAR_FIELDS)))
     return jsonify({"valid": not errors, "errors": [e.as_dict() for e in errors]})
 
 
@@ -42,9 +44,9 @@ def pillar_put():
     if_match = request.headers.get("If-Match")
     if not if_match:
         return refuse(428, "send If-Match with the ETag of the pillar you edited (GET /api/v1/pillar)")
-    body = json_body()
+    body = json_body(PILLAR_FIELDS)
     text = _text_of(body)
-    message = body.get("message") if isinstance(body.get("message"), str) else ""
+    message = body.get("message", "")
     store = panel().store
     try:
         saved = store.save_text(text, if_match, g.identity.author, message.strip() or "Edit the pillar via the API")
@@ -66,8 +68,5 @@ def pillar_versions():
 
 @bp.post("/pillar/rollback")
 def pillar_rollback():
-    body = json_body() if request.content_length else {}
-    version = body.get("version")
-    if version is not None and not isinstance(version, str):
-        raise BodyError(422, "version: a version id from GET /api/v1/pillar/versions")
-    return start_job("rollback", version)
+    body = json_body({"version": str}) if request.content_length else {}
+    return start_job("rollback", body.get("version"))

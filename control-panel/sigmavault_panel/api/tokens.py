@@ -14,14 +14,11 @@ def tokens_list():
 
 @bp.post("/tokens")
 def tokens_create():
-    body = json_body()
-    name, role = body.get("name"), body.get("role", "viewer")
-    if not isinstance(name, str) or not name or len(name) > 64 or \
-            not name.replace("-", "").replace("_", "").isalnum() or not name.isascii():
-        raise BodyError(422, "name: 1-64 letters, digits, '-' or '_'")
-    if role not in ("admin", "viewer"):
-        raise BodyError(422, "role: admin or viewer")
-    token, secret = panel().tokens.create(name, role, g.identity.user)
+    body = json_body({"name": str, "role": str})
+    try:
+        token, secret = panel().tokens.create(body.get("name", ""), body.get("role", "viewer"), g.identity.user)
+    except ValueError as error:
+        raise BodyError(422, str(error)) from None
     return jsonify({"token": token.__dict__, "secret": secret}), 201
 
 

@@ -1,4 +1,5 @@
-"""What the dashboard shows, each read through Salt: the system, the host and its disks, pools and datasets."""
+"""What the dashboard shows, each read through Salt: the system, the host and its disks, pools and datasets,
+and the SMB shares and NFS exports with whether their servers run."""
 
 from collections.abc import Callable
 
@@ -49,4 +50,7 @@ def fetchers(site: Site, salt: SaltCall) -> dict[str, Callable[[], object]]:
         status = _data(salt(site, "sigmavault_storage.status"), "sigmavault_storage.status")
         return {"valid": status.get("valid", False), "pools": status.get("pools", []), "error": status.get("error")}
 
-    return {"system": system, "host": host, "storage": storage}
+    def shares() -> dict:
+        return _data(salt(site, "sigmavault_shares.status"), "sigmavault_shares.status")
+
+    return {"system": system, "host": host, "storage": storage, "shares": shares}

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import secrets
 import threading
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 from sigmavault.files import write_atomically
 
 PREFIX = "svt_"
+NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")   # the OpenAPI document states the same pattern
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,10 @@ class TokenStore:
 
     def create(self, name: str, role: str, created_by: str) -> tuple[Token, str]:
         """The new token and its secret; the secret is not kept and cannot be shown again."""
+        if not NAME.fullmatch(name):
+            raise ValueError("a token name is 1-64 letters, digits, '-' or '_'")
         if role not in ("admin", "viewer"):
-            raise ValueError(f"role must be admin or viewer, not {role!r}")
+            raise ValueError("a token's role is admin or viewer")
         secret = PREFIX + secrets.token_urlsafe(32)
         token = Token(secrets.token_hex(6), name, role, created_by, time.time())
         with self._lock:

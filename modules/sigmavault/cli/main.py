@@ -88,18 +88,23 @@ def apply(site: Site) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON")
 @click.pass_obj
 def status(site: Site, as_json: bool) -> None:
-    """Pools, datasets and their usage."""
-    reply = _call(site, "sigmavault_storage.status")
+    """Pools, datasets and their usage; SMB shares and NFS exports and whether their servers run."""
+    storage, shares = (_read(site, function) for function in ("sigmavault_storage.status", "sigmavault_shares.status"))
+    if as_json:
+        click.echo(json.dumps({**storage, "shares": shares}, indent=2))
+        return
+    if storage.get("error"):
+        click.echo(f"cannot read the pools: {storage['error']}", err=True)
+        sys.exit(EXIT_FAILED)
+    for line in [*report.status_lines(storage), *report.share_lines(shares)]:
+        click.echo(line)
+
+
+def _read(site: Site, function: str) -> dict:
+    reply = _call(site, function)
     if not isinstance(reply.data, dict):
         _stop_on_salt_errors([str(reply.data), reply.stderr.strip()])
-    if as_json:
-        click.echo(json.dumps(reply.data, indent=2))
-        return
-    if reply.data.get("error"):
-        click.echo(f"cannot read the pools: {reply.data['error']}", err=True)
-        sys.exit(EXIT_FAILED)
-    for line in report.status_lines(reply.data):
-        click.echo(line)
+    return reply.data
 
 
 from sigmavault.cli import keys as keys_commands  # noqa: E402  (the encryption capability's commands)

@@ -1,4 +1,4 @@
-"""Text a NAS owner reads: plans, apply summaries and the status of pools and datasets."""
+"""Text a NAS owner reads: plans, apply summaries and the status of pools, datasets and shares."""
 
 from collections.abc import Iterator
 
@@ -54,6 +54,24 @@ def status_lines(status: dict) -> Iterator[str]:
             yield (f"  dataset {dataset['name']} at {dataset['path']}: uses {human(dataset['referenced_bytes'])}"
                    f" of {human(dataset['quota_bytes']) if dataset['quota_bytes'] else 'no quota'}, "
                    f"compression {dataset['compression']}{_compsize(dataset.get('compsize'))}")
+
+
+def share_lines(shares: dict) -> Iterator[str]:
+    """The SMB shares and NFS exports, each server first with whether it runs."""
+    smb, nfs = shares["smb"], shares["nfs"]
+    for kind, noun, server, items in (("SMB", "share", smb, smb["shares"]), ("NFS", "export", nfs, nfs["exports"])):
+        state = "running" if server["running"] else ("NOT RUNNING" if items else "not running")
+        yield f"{kind} ({server['server']}): {state}" + ("" if items else f", no {kind} {noun}s declared")
+        for item in items:
+            yield f"  {noun} {item['name']}: {item['path']}{_share_access(item)}"
+
+
+def _share_access(item: dict) -> str:
+    if "clients" in item:
+        return " for " + ", ".join(f"{c['match']} ({c['access']})" for c in item["clients"])
+    who = "anyone (guest)" if item["guest"] else ", ".join(
+        item["valid_users"] + [f"group {g}" for g in item["valid_groups"]]) or "every account"
+    return f", {'read only' if item['read_only'] else 'read and write'} for {who}"
 
 
 def _compsize(stats: dict | None) -> str:

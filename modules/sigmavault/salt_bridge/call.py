@@ -1,6 +1,14 @@
-"""Run salt-call for a site, reading per-state progress from its log lines and the result as JSON."""
+"""Run salt-call for a site: the result as JSON, and per-state progress from Salt's event bus.
+
+A run followed with on_state_done runs without --local (the config's file_client: local keeps it
+masterless) and with state_events=True, while state_events.listening() holds Salt's event bus for the
+site: each state reports itself as it completes. Where the bus cannot listen (another followed run holds
+it, or its socket path is too long), progress is read from salt-call's log lines instead
+("Completed state [...]"), as --local runs print them.
+"""
 
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -9,10 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sigmavault.salt_bridge import state_events
 from sigmavault.salt_bridge.config import write_config_dir
 from sigmavault.salt_bridge.site import Site
 
+log = logging.getLogger(__name__)
 _COMPLETED = re.compile(r"^INFO\|Completed state \[(?P<name>.*)\] at time \S+ \(duration_in_ms=(?P<ms>[\d.]+)\)")
+EVENT_BUS, LOG_LINES = "event bus", "log lines"
 
 
 class SaltUnavailable(RuntimeError):
@@ -24,6 +35,7 @@ class SaltReply:
     returncode: int
     data: object            # what the function returned (the 'local' value)
     stderr: str
+    progress_from: str | None = None   # EVENT_BUS or LOG_LINES when the run was followed
 
 
 def salt_call_binary() -> str:
@@ -34,8 +46,28 @@ def salt_call_binary() -> str:
 
 def salt_call(site: Site, *args: str, on_state_done: Callable[[str, float], None] | None = None) -> SaltReply:
     config_dir = write_config_dir(site)
-    argv = [salt_call_binary(), "--config-dir", str(config_dir), "--local", "--out", "json",
-            "--retcode-passthrough", "--log-level", "info" if on_state_done else "error", *args]
+    base = [salt_call_binary(), "--config-dir", str(config_dir), "--out", "json", "--retcode-passthrough"]
+    if on_state_done is None:
+        return _run([*base, "--local", "--log-level", "error", *args])
+    with state_events.listening(config_dir / "minion", lambda e: on_state_done(e.id, e.seconds)) as bus:
+        if isinstance(bus, state_events.Listener):
+            reply = _run([*base, "--log-level", "error", *args, "state_events=True"])
+            bus.drain()
+            reply.progress_from = EVENT_BUS
+            return reply
+        log.info("per-state progress comes from salt-call's log: %s", bus)
+
+    def from_log(line: str) -> None:
+        match = _COMPLETED.match(line)
+        if match:
+            on_state_done(match["name"], float(match["ms"]) / 1000)
+
+    reply = _run([*base, "--local", "--log-level", "info", *args], on_line=from_log)
+    reply.progress_from = LOG_LINES
+    return reply
+
+
+def _run(argv: list[str], on_line: Callable[[str], None] | None = None) -> SaltReply:
     # The JSON result goes to a file: a large result in a pipe would block salt-call while we read its log.
     with tempfile.TemporaryFile("w+") as result:
         try:
@@ -45,9 +77,8 @@ def salt_call(site: Site, *args: str, on_state_done: Callable[[str, float], None
         stderr_lines = []
         for line in process.stderr:
             stderr_lines.append(line)
-            match = _COMPLETED.match(line)
-            if match and on_state_done:
-                on_state_done(match["name"], float(match["ms"]) / 1000)
+            if on_line:
+                on_line(line)
         returncode = process.wait()
         result.seek(0)
         stdout = result.read()
