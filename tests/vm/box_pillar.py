@@ -3,7 +3,7 @@
 import yaml
 
 SMB_USER = "alice"
-DATA_DISKS = ["SVDATA1", "SVDATA2", "SVDATA3", "SVDATA4"]
+DATA_DISKS = ["SVDATA1", "SVDATA2", "SVDATA3", "SVDATA4", "SVDATA5"]
 
 
 def box_pillar(smb_password: str) -> dict:
@@ -18,6 +18,7 @@ def box_pillar(smb_password: str) -> dict:
                          "datasets": {"media": {"mountpoint": "/srv/media"}}},
                 "mirror": {"type": "mdadm", "level": 1, "filesystem": "ext4", "devices": ["data3", "data4"],
                            "mountpoint": "/srv/mirror"},
+                "vault": {"type": "btrfs", "devices": ["data5"], "mountpoint": "/srv/vault", "encrypted": True},
             },
         },
         "users": {

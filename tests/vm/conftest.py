@@ -1,6 +1,6 @@
 """The VM tier: one SigmaVault box booted from the image `make iso` built, shared by the tests of a session.
 
-The box gets four blank data disks and the owner's pillar on a medium labelled SVPILLAR (tests/vm/box_pillar.py);
+The box gets five blank data disks and the owner's pillar on a medium labelled SVPILLAR (tests/vm/box_pillar.py);
 its first boot converges to that pillar. Tests reach it with `box.ssh(...)` and `box.ports` (tests/vm/README.md).
 """
 

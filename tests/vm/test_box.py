@@ -1,7 +1,7 @@
 """A box booted from the image converges itself, serves its shares and survives a reboot.
 
-Runs in file order on one guest (see conftest.py): first boot, second converge, pools, shares, panel,
-self-healing, then a reboot and the same pools again.
+Runs in file order on one guest (see conftest.py): first boot, second converge, pools (btrfs RAID1, md
+RAID1, LUKS2), shares, panel, self-healing, then a reboot and the same pools again.
 """
 
 import re
@@ -66,6 +66,15 @@ def test_the_mdadm_pool_is_a_raid1_array_with_ext4(box):
     assert box.ssh("findmnt -n -o FSTYPE /srv/mirror").stdout.strip() == "ext4"
 
 
+def test_the_encrypted_pool_is_btrfs_on_an_open_luks2_volume(box):
+    assert box.ssh("findmnt -n -o SOURCE /srv/vault").stdout.strip() == "/dev/mapper/sv-vault-0"
+    assert box.ssh("findmnt -n -o FSTYPE /srv/vault").stdout.strip() == "btrfs"
+    header = box.ssh("cryptsetup luksDump /dev/disk/by-id/virtio-SVDATA5").stdout
+    assert re.search(r"^Version:\s+2$", header, re.M), header
+    assert box.ssh("stat -c %a /var/lib/sigmavault/keys/volumes/vault.age").stdout.strip() == "600"
+    box.ssh("echo sealed-at-rest > /srv/vault/kept.txt && sync")
+
+
 def test_the_smb_share_takes_and_gives_back_a_file_from_the_host(box, smb_password, tmp_path):
     sent = tmp_path / "sent.bin"
     sent.write_bytes(bytes(range(256)) * 4096)
@@ -115,6 +124,10 @@ def test_after_a_reboot_the_pools_are_back_and_nothing_needs_converging(box):
     assert box.ssh("findmnt -n -o SOURCE /srv/mirror").stdout.strip().startswith("/dev/md")
     assert "raid1" in box.ssh("cat /proc/mdstat").stdout
     assert box.ssh("test -f /srv/media/from-host.bin && echo kept").stdout.strip() == "kept"
+    # The encrypted pool opened by itself (node key, no passphrase) before the local mounts.
+    assert box.ssh("systemctl is-active sigmavault-unlock").stdout.strip() == "active"
+    assert box.ssh("findmnt -n -o SOURCE /srv/vault").stdout.strip() == "/dev/mapper/sv-vault-0"
+    assert box.ssh("cat /srv/vault/kept.txt").stdout.strip() == "sealed-at-rest"
     # The first-boot unit does not run again; a converge after the reboot finds nothing to do.
     assert "sigmavault-firstboot: converging" not in box.ssh("journalctl -b --no-pager -u sigmavault-firstboot").stdout
     total, changed, failed = converge_summary(box)
