@@ -4,7 +4,7 @@ import subprocess
 from pathlib import Path
 
 from tests.vm.box_pillar import DATA_DISKS, pillar_files
-from tests.vm.guest import Disk, Guest
+from tests.vm.guest import DirectBoot, Disk, Guest
 from tests.vm.images import boot_files, extract_root, make_blank_disk, make_pillar_medium, make_root_disk
 
 CONVERGED = "sigmavault-firstboot: converged"
@@ -27,8 +27,9 @@ def start_box(iso: Path, work: Path, smb_password: str) -> Guest:
     medium = make_pillar_medium(pillar_files(smb_password, key.with_suffix(".pub").read_text()),
                                 work / "pillar-medium.img", work)
     disks.append(Disk(medium, "SVPILLAR", fmt="raw"))
-    guest = Guest(kernel=kernel, initrd=initrd, root=make_root_disk(root, work / "root.img"), disks=disks,
-                  ssh_key=key, console_log=work / "console.log")
+    disks.insert(0, Disk(make_root_disk(root, work / "root.img"), "SVROOT", fmt="raw"))
+    (work / "console.log").unlink(missing_ok=True)
+    guest = Guest(disks=disks, ssh_key=key, console_log=work / "console.log", boot=DirectBoot(kernel, initrd))
     guest.start()
     return guest
 

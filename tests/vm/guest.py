@@ -29,13 +29,20 @@ class Disk:
 
 
 @dataclass
-class Guest:
+class DirectBoot:
+    """Boot this kernel and initramfs without firmware boot loader (much faster under TCG)."""
     kernel: Path
     initrd: Path
-    root: Path
+    append: str = "root=LABEL=SVROOT rw"
+
+
+@dataclass
+class Guest:
     disks: list[Disk]
     ssh_key: Path
     console_log: Path
+    boot: DirectBoot | None = None          # None: the firmware boots the first disk (or the CD-ROM)
+    cdrom: Path | None = None
     memory_mb: int = 2048
     ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in GUEST_PORTS})
     process: subprocess.Popen | None = None
@@ -45,17 +52,22 @@ class Guest:
         argv = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2",
                 "-machine", "q35", "-m", str(self.memory_mb), "-nographic",
                 "-serial", f"file:{self.console_log}", "-monitor", "none",
-                "-kernel", str(self.kernel), "-initrd", str(self.initrd),
-                "-append", "root=LABEL=SVROOT rw console=ttyS0,115200n8 net.ifnames=1",
                 "-netdev", f"user,id=net0,{forwards}", "-device", "virtio-net-pci,netdev=net0"]
-        for number, disk in enumerate([Disk(self.root, "SVROOT", "raw"), *self.disks]):
-            # The serial is what /dev/disk/by-id/virtio-<serial> shows in the guest.
+        if self.boot:
+            argv += ["-kernel", str(self.boot.kernel), "-initrd", str(self.boot.initrd),
+                     "-append", f"{self.boot.append} console=ttyS0,115200n8"]
+        if self.cdrom:
+            argv += ["-drive", f"file={self.cdrom},media=cdrom,readonly=on"]
+        for number, disk in enumerate(self.disks):
+            # The serial is what /dev/disk/by-id/virtio-<serial> shows in the guest; the firmware boots disk 0.
+            first = ",bootindex=0" if number == 0 and not self.boot else ""
             argv += ["-drive", f"file={disk.image},format={disk.fmt},if=none,id=disk{number}",
-                     "-device", f"virtio-blk-pci,drive=disk{number},serial={disk.serial}"]
+                     "-device", f"virtio-blk-pci,drive=disk{number},serial={disk.serial}{first}"]
         return argv
 
     def start(self) -> None:
-        self.console_log.write_text("")
+        """Start QEMU; the console log keeps what earlier boots of this guest wrote."""
+        self.console_log.touch()
         self.process = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE)
 
@@ -113,6 +125,13 @@ class Guest:
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.console().splitlines()[-lines:])
+
+    def wait_for_exit(self, timeout: float) -> int:
+        """Wait for the guest to power itself off."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the guest did not power off within {timeout:.0f} s\n{self.tail()}") from None
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
