@@ -129,9 +129,12 @@ class Guest:
     def wait_for_exit(self, timeout: float) -> int:
         """Wait for the guest to power itself off."""
         try:
-            return self.process.wait(timeout=timeout)
+            code = self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise AssertionError(f"the guest did not power off within {timeout:.0f} s\n{self.tail()}") from None
+        if code != 0:
+            raise AssertionError(f"QEMU exited ({code}): {self.process.stderr.read().decode(errors='replace')}")
+        return code
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
