@@ -6,10 +6,11 @@ SMB_USER = "alice"
 DATA_DISKS = ["SVDATA1", "SVDATA2", "SVDATA3", "SVDATA4", "SVDATA5"]
 
 
-def box_pillar(smb_password: str) -> dict:
+def box_pillar(smb_password: str, recovery_recipient: str | None = None) -> dict:
     disks = {f"data{n}": {"by_id": f"virtio-{serial}", "wipe": True} for n, serial in enumerate(DATA_DISKS, 1)}
     return {"sigmavault": {
         "system": {"hostname": "vmbox", "timezone": "Europe/Berlin"},
+        "encryption": {"recovery_recipients": [recovery_recipient] if recovery_recipient else []},
         "storage": {
             "disks": disks,
             "pools": {
@@ -34,8 +35,8 @@ def box_pillar(smb_password: str) -> dict:
     }}
 
 
-def pillar_files(smb_password: str, authorized_key: str) -> dict[str, str]:
+def pillar_files(smb_password: str, authorized_key: str, recovery_recipient: str | None = None) -> dict[str, str]:
     """The files on the owner's SVPILLAR medium."""
     return {"top.sls": "base:\n  '*':\n    - sigmavault\n",
-            "sigmavault.sls": yaml.safe_dump(box_pillar(smb_password), sort_keys=False),
+            "sigmavault.sls": yaml.safe_dump(box_pillar(smb_password, recovery_recipient), sort_keys=False),
             "authorized_keys": authorized_key}

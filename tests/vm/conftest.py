@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sigmavault import tree
-from tests.vm.boxes import start_box, wait_until_converged
+from tests.vm.boxes import recovery_key, start_box, wait_until_converged
 
 ARCH = "amd64"
 
@@ -37,10 +37,21 @@ def smb_password() -> str:
 
 
 @pytest.fixture(scope="session")
-def box(iso, smb_password):
+def vm_work() -> Path:
     work = tree.root() / "build" / "vm"
     work.mkdir(parents=True, exist_ok=True)
-    guest = start_box(iso, work, smb_password)
+    return work
+
+
+@pytest.fixture(scope="session")
+def recovery(vm_work) -> tuple[Path, str]:
+    """The owner's offline recovery key (file on the host, recipient in the box's pillar)."""
+    return recovery_key(vm_work)
+
+
+@pytest.fixture(scope="session")
+def box(iso, vm_work, smb_password, recovery):
+    guest = start_box(iso, vm_work, smb_password, recovery_recipient=recovery[1])
     try:
         wait_until_converged(guest)
         yield guest

@@ -1,7 +1,8 @@
 """A box booted from the image converges itself, serves its shares and survives a reboot.
 
 Runs in file order on one guest (see conftest.py): first boot, second converge, pools (btrfs RAID1, md
-RAID1, LUKS2), shares, panel, self-healing, then a reboot and the same pools again.
+RAID1, LUKS2), shares, panel, self-healing, then a reboot and the same pools again, and last the
+encrypted pool opened with the recovery key alone.
 """
 
 import re
@@ -132,3 +133,19 @@ def test_after_a_reboot_the_pools_are_back_and_nothing_needs_converging(box):
     assert "sigmavault-firstboot: converging" not in box.ssh("journalctl -b --no-pager -u sigmavault-firstboot").stdout
     total, changed, failed = converge_summary(box)
     assert (changed, failed) == (0, 0)
+
+
+def test_the_recovery_key_opens_the_encrypted_pool_when_the_node_key_is_gone(box, recovery):
+    # As on a box whose system disk was lost: the volume is closed and the node key is not there.
+    key_file, _ = recovery
+    box.ssh("umount /srv/vault && cryptsetup close sv-vault-0 && mv /var/lib/sigmavault/keys/node.age /root/node.age")
+    try:
+        refused = box.ssh("sigmavault unlock", check=False)
+        assert refused.returncode == 1 and "vault" in refused.stdout + refused.stderr
+        box.ssh("install -m 0600 /dev/stdin /root/recovery.key", stdin=key_file.read_text())
+        opened = box.ssh("sigmavault unlock --identity /root/recovery.key").stdout
+        assert "opened sv-vault-0" in opened
+        box.ssh("mount /srv/vault")
+        assert box.ssh("cat /srv/vault/kept.txt").stdout.strip() == "sealed-at-rest"
+    finally:
+        box.ssh("rm -f /root/recovery.key; mv -n /root/node.age /var/lib/sigmavault/keys/node.age", check=False)
