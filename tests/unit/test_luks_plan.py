@@ -157,3 +157,24 @@ def test_an_encrypted_mdadm_pool_puts_luks_on_the_array_and_ext4_on_the_volume(k
                          ["mkfs.ext4"], ["mkdir"]]
     assert commands(plan)[2][-1] == "/dev/md/tank" and commands(plan)[4][-1] == "/dev/mapper/sv-tank-0"
     assert commands(plan)[6][-2:] == ["/dev/mapper/sv-tank-0", "/srv/tank"]
+
+
+def test_device_mapper_built_as_a_module_is_loaded_before_it_is_looked_for(tmp_path):
+    proc_misc = tmp_path / "misc"
+    proc_misc.write_text(" 1 psaux\n")
+    loads = []
+
+    def load():
+        loads.append("dm_crypt")
+        proc_misc.write_text(" 1 psaux\n236 device-mapper\n")
+
+    assert luks_facts.device_mapper_present(proc_misc, load=load) is True
+    assert loads == ["dm_crypt"]
+    assert luks_facts.device_mapper_present(proc_misc, load=lambda: loads.append("again")) is True
+    assert loads == ["dm_crypt"]
+
+
+def test_a_kernel_without_device_mapper_stays_without_after_the_load_attempt(tmp_path):
+    proc_misc = tmp_path / "misc"
+    proc_misc.write_text(" 1 psaux\n")
+    assert luks_facts.device_mapper_present(proc_misc, load=lambda: None) is False

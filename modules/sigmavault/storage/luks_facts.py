@@ -3,9 +3,11 @@ its volumes are open (as /dev/mapper/sv-<pool>-<n>, the volume's LUKS2 label).""
 
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sigmavault.command import run_result
 from sigmavault.disks import signatures
 from sigmavault.disks.inventory import mount_sources
 from sigmavault.files import read_text
@@ -37,8 +39,21 @@ class LuksFacts:
     opened: dict[str, dict] = field(default_factory=dict)   # volume name -> the open mapper device
 
 
-def device_mapper_present(proc_misc: Path = Path("/proc/misc")) -> bool:
+def _listed(proc_misc: Path) -> bool:
     return any(line.split()[-1:] == ["device-mapper"] for line in (read_text(proc_misc) or "").splitlines())
+
+
+def load_dm_crypt() -> None:
+    """Debian's kernel builds device-mapper and dm-crypt as modules: /proc/misc lists them once loaded."""
+    if shutil.which("modprobe"):
+        run_result(["modprobe", "-q", "dm_crypt"])
+
+
+def device_mapper_present(proc_misc: Path = Path("/proc/misc"), load=load_dm_crypt) -> bool:
+    if _listed(proc_misc):
+        return True
+    load()
+    return _listed(proc_misc)
 
 
 def opened_volume(name: str, mounts: dict[str, list[str]]) -> dict | None:
