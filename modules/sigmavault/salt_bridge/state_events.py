@@ -12,6 +12,7 @@ imported when a run is followed, not before.
 """
 
 import fcntl
+import gc
 import logging
 import re
 import threading
@@ -137,6 +138,9 @@ def listening(config_file: Path, on_state: Callable[[StateEvent], None]) -> Iter
         for name in ("master_event_pull.ipc", "master_event_pub.ipc"):
             (sock_dir / name).unlink(missing_ok=True)
         lock.close()
+        # Salt's transport leaves an unclosed asyncio loop behind; collected at interpreter exit its
+        # self-pipe is already gone and Python prints a traceback under the run's summary. Collect it now.
+        gc.collect()
 
 
 def _serve(loop, bind) -> None:
