@@ -7,14 +7,14 @@ arch=${1:-amd64}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$repo/build/iso-$arch
 out=$repo/build/sigmavault-$arch.iso
-source "$repo/tools/debian-mirror.sh"
 started=$(date +%s)
 
 for tool in lb debootstrap xorriso; do command -v $tool >/dev/null || missing="${missing:-} $tool"; done
 if [ -n "${missing:-}" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq live-build debootstrap xorriso
 fi
-[ "$arch" = amd64 ] || { source "$repo/tools/trixie-root.sh"; enable_foreign_arch "$arch"; }
+source "$repo/tools/trixie-root.sh"
+enable_foreign_arch "$arch"
 
 # Wheels once per lock file and architecture (the image installs them offline).
 wheels=$repo/build/wheels/$arch

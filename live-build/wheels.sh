@@ -10,7 +10,7 @@ root=$repo/build/trixie-$arch
 [ "$arch" = amd64 ] && root=${TRIXIE_ROOT:-$repo/build/trixie}
 
 source "$repo/tools/trixie-root.sh"
-[ "$arch" = amd64 ] || enable_foreign_arch "$arch"
+enable_foreign_arch "$arch"
 ensure_trixie_root "$root" "$arch"
 rm -rf "$root/src" "$root/wheels" && mkdir -p "$root/src" "$root/wheels"
 git -C "$repo" archive HEAD requirements.lock pyproject.toml | tar -x -C "$root/src"

@@ -19,7 +19,7 @@ ensure_trixie_root() {
 
 enable_foreign_arch() {
   # Running another architecture's binaries in a chroot needs qemu-user-static registered with binfmt_misc.
-  local arch=$1
+  [ "$1" = "$(dpkg --print-architecture)" ] && return 0
   dpkg -s qemu-user-static binfmt-support >/dev/null 2>&1 || apt-get install -y -qq qemu-user-static binfmt-support
   [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   update-binfmts --enable >/dev/null 2>&1 || true

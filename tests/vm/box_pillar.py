@@ -35,8 +35,13 @@ def box_pillar(smb_password: str, recovery_recipient: str | None = None) -> dict
     }}
 
 
-def pillar_files(smb_password: str, authorized_key: str, recovery_recipient: str | None = None) -> dict[str, str]:
-    """The files on the owner's SVPILLAR medium."""
+def medium_files(pillar: dict, authorized_key: str) -> dict[str, str]:
+    """The files on an owner's SVPILLAR medium: the pillar and the key root's ssh accepts."""
     return {"top.sls": "base:\n  '*':\n    - sigmavault\n",
-            "sigmavault.sls": yaml.safe_dump(box_pillar(smb_password, recovery_recipient), sort_keys=False),
+            "sigmavault.sls": yaml.safe_dump(pillar, sort_keys=False),
             "authorized_keys": authorized_key}
+
+
+def pillar_files(smb_password: str, authorized_key: str, recovery_recipient: str | None = None) -> dict[str, str]:
+    """The files on the VM tier box's SVPILLAR medium."""
+    return medium_files(box_pillar(smb_password, recovery_recipient), authorized_key)

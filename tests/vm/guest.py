@@ -13,6 +13,8 @@ from pathlib import Path
 import testinfra
 
 GUEST_PORTS = {"ssh": 22, "smb": 445, "http": 80, "https": 443}
+# Every boot makes new host keys: none is remembered or checked.
+SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"]
 
 
 def free_port() -> int:
@@ -76,8 +78,7 @@ class Guest:
 
     def ssh(self, command: str, check: bool = True, timeout: float = 600, stdin: str | None = None):
         argv = ["ssh", "-q", "-i", str(self.ssh_key), "-p", str(self.ports["ssh"]), "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10",
-                "root@127.0.0.1", command]
+                *SSH_OPTIONS, "-o", "ConnectTimeout=10", "root@127.0.0.1", command]
         result = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout)
         if check and result.returncode != 0:
             raise AssertionError(f"guest command failed ({result.returncode}): {command}\n"
@@ -87,15 +88,14 @@ class Guest:
     def host(self):
         """The guest as a testinfra host (over the same ssh)."""
         return testinfra.get_host(f"ssh://root@127.0.0.1:{self.ports['ssh']}", ssh_identity_file=str(self.ssh_key),
-                                  ssh_extra_args="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null")
+                                  ssh_extra_args=" ".join(SSH_OPTIONS))
 
     def wait_until(self, what: str, ready, timeout: float) -> None:
         """Poll `ready()` until true; a dead QEMU or the deadline fails with the console's last lines."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"QEMU exited ({self.process.returncode}) waiting for {what}: "
-                                     f"{self.process.stderr.read().decode(errors='replace')}\n{self.tail()}")
+                raise AssertionError(f"{self.exited()} waiting for {what}\n{self.tail()}")
             try:
                 if ready():
                     return
@@ -133,8 +133,11 @@ class Guest:
         except subprocess.TimeoutExpired:
             raise AssertionError(f"the guest did not power off within {timeout:.0f} s\n{self.tail()}") from None
         if code != 0:
-            raise AssertionError(f"QEMU exited ({code}): {self.process.stderr.read().decode(errors='replace')}")
+            raise AssertionError(self.exited())
         return code
+
+    def exited(self) -> str:
+        return f"QEMU exited ({self.process.returncode}): {self.process.stderr.read().decode(errors='replace')}"
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -1,11 +1,12 @@
 """The installer path: the live image, booted with sigmavault.install=auto, installs itself to the empty disk
 and powers off; the firmware then boots that disk through GRUB, and its first boot takes the owner's pillar."""
 
+from tests.vm.box_pillar import medium_files
 from tests.vm.boxes import CONVERGED, FAILED, ssh_key
 from tests.vm.guest import DirectBoot, Disk, Guest
 from tests.vm.images import make_blank_disk, make_pillar_medium
 
-PILLAR = "sigmavault:\n  system:\n    hostname: installed\n"
+PILLAR = {"sigmavault": {"system": {"hostname": "installed"}}}
 
 
 def test_the_live_image_installs_itself_and_the_installed_disk_boots_and_converges(iso):
@@ -13,8 +14,7 @@ def test_the_live_image_installs_itself_and_the_installed_disk_boots_and_converg
     work.mkdir(exist_ok=True)
     key = ssh_key(work)
     target = Disk(make_blank_disk(work / "target.qcow2", "8G"), "SVTARGET")
-    medium = Disk(make_pillar_medium({"top.sls": "base:\n  '*':\n    - sigmavault\n", "sigmavault.sls": PILLAR,
-                                      "authorized_keys": key.with_suffix(".pub").read_text()},
+    medium = Disk(make_pillar_medium(medium_files(PILLAR, key.with_suffix(".pub").read_text()),
                                      work / "pillar-medium.img", work), "SVPILLAR", fmt="raw")
     live_boot = DirectBoot(iso.with_suffix(".vmlinuz"), iso.with_suffix(".initrd"),
                            "boot=live sigmavault.install=auto")
