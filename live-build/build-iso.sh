@@ -25,7 +25,10 @@ fi
 
 # A fresh config every build (lb keeps its package cache in cache/ between builds).
 mkdir -p "$work"
+# A build that was killed leaves /proc, /sys and /dev/pts mounted in its chroot, and lb clean then fails.
+findmnt -rn -o TARGET | { grep "^$work/" || true; } | sort -r | xargs -r -n 1 umount -l
 (cd "$work" && [ -d config ] && lb clean >/dev/null 2>&1 || true)
+rm -rf --one-file-system "$work/chroot" "$work/binary" "$work/.build" "$work/.lock"
 rm -rf "$work/config" "$work/auto"
 cp -r "$repo/live-build/auto" "$repo/live-build/config" "$work/"
 tree=$work/config/includes.chroot/opt/sigmavault

@@ -73,7 +73,7 @@ def test_blank_disks_become_an_array_of_the_declared_level(level, count):
     assert plan.refusals == []
     assert plan.steps[0].commands == (
         ("mdadm", "--create", "/dev/md/tank", "--run", f"--level={level}", f"--raid-devices={count}",
-         "--metadata=1.2", "--name=tank", *PATHS[:count]),
+         "--metadata=1.2", "--homehost=any", "--name=tank", *PATHS[:count]),
         ("wipefs", "--all", "/dev/md/tank"))
     assert plan.steps[0].summary.startswith(f"create RAID{level} array tank (/dev/md/tank) on disk_b (/dev/sdb)")
 
@@ -163,7 +163,7 @@ def test_wipe_true_clears_the_disk_right_before_the_array_is_created():
     assert plan.refusals == []
     assert _commands(plan)[:2] == [["wipefs", "--all", "/dev/sdc"],
                                    ["mdadm", "--create", "/dev/md/tank", "--run", "--level=5", "--raid-devices=3",
-                                    "--metadata=1.2", "--name=tank", "/dev/sdb", "/dev/sdc", "/dev/sdd"]]
+                                    "--metadata=1.2", "--homehost=any", "--name=tank", "/dev/sdb", "/dev/sdc", "/dev/sdd"]]
 
 
 def test_a_mounted_disk_is_refused_even_with_wipe():

@@ -7,7 +7,7 @@ ports in `Guest.ports` (ssh, smb, http, https); see tests/vm/README.md.
 import socket
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import testinfra
@@ -53,7 +53,9 @@ class Guest:
         forwards = ",".join(f"hostfwd=tcp:127.0.0.1:{self.ports[name]}-:{port}" for name, port in GUEST_PORTS.items())
         argv = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2",
                 "-machine", "q35", "-m", str(self.memory_mb), "-nographic",
-                "-serial", f"file:{self.console_log}", "-monitor", "none",
+                # append: a guest started again (reboot with new boot files) keeps the earlier boots' lines
+                "-chardev", f"file,id=console,path={self.console_log},append=on", "-serial", "chardev:console",
+                "-monitor", "none",
                 "-netdev", f"user,id=net0,{forwards}", "-device", "virtio-net-pci,netdev=net0"]
         if self.boot:
             argv += ["-kernel", str(self.boot.kernel), "-initrd", str(self.boot.initrd),
@@ -76,10 +78,12 @@ class Guest:
     def console(self) -> str:
         return self.console_log.read_text(errors="replace")
 
-    def ssh(self, command: str, check: bool = True, timeout: float = 600, stdin: str | None = None):
-        argv = ["ssh", "-q", "-i", str(self.ssh_key), "-p", str(self.ports["ssh"]), "-o", "BatchMode=yes",
+    def ssh_argv(self, command: str) -> list[str]:
+        return ["ssh", "-q", "-i", str(self.ssh_key), "-p", str(self.ports["ssh"]), "-o", "BatchMode=yes",
                 *SSH_OPTIONS, "-o", "ConnectTimeout=10", "root@127.0.0.1", command]
-        result = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout)
+
+    def ssh(self, command: str, check: bool = True, timeout: float = 600, stdin: str | None = None):
+        result = subprocess.run(self.ssh_argv(command), input=stdin, capture_output=True, text=True, timeout=timeout)
         if check and result.returncode != 0:
             raise AssertionError(f"guest command failed ({result.returncode}): {command}\n"
                                  f"{result.stdout}\n{result.stderr}")
@@ -116,9 +120,25 @@ class Guest:
             return text in shown
         self.wait_until(f"console line {text!r}", seen, timeout)
 
+    def fetch(self, path: str, to: Path) -> Path:
+        """Copy a file out of the guest (`path` may use the shell, e.g. $(uname -r))."""
+        with to.open("wb") as out:
+            subprocess.run(self.ssh_argv(f"cat {path}"), stdout=out, check=True, timeout=300)
+        return to
+
     def reboot(self, timeout: float = 900) -> None:
+        """Reboot as the box's boot loader would: with the kernel and initramfs the box holds now (a
+        converge may have rebuilt the initramfs, e.g. to assemble its md arrays under their names)."""
         mark = len(self.console())
-        self.ssh("systemctl reboot", check=False, timeout=30)
+        if self.boot:
+            here = self.console_log.parent
+            self.boot = replace(self.boot, kernel=self.fetch("/boot/vmlinuz-$(uname -r)", here / "boot-vmlinuz"),
+                                initrd=self.fetch("/boot/initrd.img-$(uname -r)", here / "boot-initrd.img"))
+            self.ssh("systemctl poweroff", check=False, timeout=30)
+            self.wait_for_exit(timeout)
+            self.start()
+        else:
+            self.ssh("systemctl reboot", check=False, timeout=30)
         # The console shows the kernel starting again before ssh can answer the new boot.
         self.wait_for_console("Linux version", timeout=timeout, after=mark)
         self.wait_for_ssh(timeout)

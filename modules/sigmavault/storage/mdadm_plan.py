@@ -80,10 +80,12 @@ def _create(plan: Plan, name: str, pool: dict, disks: dict, facts: MdadmFacts) -
     wanted, by_path = _wanted(pool, facts)
     path, level = facts.array_path, pool["level"]
     # A new array may show stale signatures from what its disks held at the data offset: it holds nothing yet.
+    # --homehost=any: an array named after the host that made it is foreign wherever that name is not the
+    # host's (the initramfs, a renamed box, another box the disks move to) and comes up as /dev/md/<host>:<name>.
     plan.add(f"create RAID{level} array {name} ({path}) on {_names(wanted, by_path)}",
              *[command for commands, _ in checked for command in commands],
              ["mdadm", "--create", path, "--run", f"--level={level}", f"--raid-devices={len(wanted)}",
-              f"--metadata={METADATA}", f"--name={name}", *wanted],
+              f"--metadata={METADATA}", "--homehost=any", f"--name={name}", *wanted],
              ["wipefs", "--all", path])
 
 
