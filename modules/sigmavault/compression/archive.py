@@ -1,4 +1,5 @@
-"""Compress a folder into an archive directory: one zstd frame per file plus a manifest.
+"""Compress a folder into an archive directory: small files in packs, larger ones one zstd frame each,
+plus a manifest.
 
 The archive is built in a hidden directory beside its destination and renamed into place when every
 file has been compressed and verified, so a cancelled or failed job leaves nothing behind. Originals are
@@ -9,6 +10,7 @@ and special files. Dictionaries come from (and are recorded as referenced in) th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -21,8 +23,9 @@ from .atomic import atomic_dir, atomic_file
 from .classes import DICTIONARY_CLASSES
 from .dictstore import DictionaryStore
 from .encode import Encoded, encode_file
-from .manifest import DATA, MANIFEST, Entry, Manifest
+from .manifest import DATA, MANIFEST, PACKS, Entry, Manifest
 from .options import EngineOptions
+from .packs import Candidate, Packed, pack_class, packs_of, write_pack
 from .policy import Dictionary
 from .pool import parallel_map
 from .probe import quick_class
@@ -46,6 +49,31 @@ def scan(source: Path) -> tuple[list[tuple[str, Path, os.stat_result]], list[dic
             else:
                 files.append((rel, path, st))
     return files, skipped
+
+
+def _packable(files: list[tuple[str, Path, os.stat_result]], options: EngineOptions,
+              ) -> tuple[list[Candidate], list[tuple[str, Path, os.stat_result]]]:
+    """(files that go into packs, files compressed one by one)."""
+    packable, alone = [], []
+    for rel, path, st in files:
+        cls = None
+        if 0 < st.st_size <= options.pack_file_limit:
+            with contextlib.suppress(OSError):  # gone or unreadable: the one-by-one path says why
+                cls = pack_class(path, rel, st.st_size)
+        if cls is not None:
+            packable.append(Candidate(rel, path, st, cls))
+        else:
+            alone.append((rel, path, st))
+    return packable, alone
+
+
+def _record_packs(packed: list[Packed], stats: StatsReport) -> None:
+    for pack in packed:
+        size = sum(entry.size for entry in pack.entries) or 1
+        for entry in pack.entries:
+            share = entry.size / size
+            stats.record(entry.cls, entry.size, entry.compressed_size, pack.seconds * share,
+                         pack.verify_seconds * share)
 
 
 def _dictionaries(
@@ -90,11 +118,17 @@ def compress_folder(
     dictionary_bytes = 0
     try:
         with atomic_dir(archive.absolute()) as tmp:
+            packable, alone = _packable(files, options)
             if store is not None and options.dictionaries:
-                assigned, dictionary_bytes = _dictionaries(files, store, options, archive_id)
+                assigned, dictionary_bytes = _dictionaries(alone, store, options, archive_id)
             tracker.check()
-            for folder in sorted({os.path.dirname(rel) for rel, _, _ in files}):
+            for folder in sorted({os.path.dirname(rel) for rel, _, _ in alone}):
                 (tmp / DATA / folder).mkdir(parents=True, exist_ok=True)
+            (tmp / PACKS).mkdir()
+            level = options.level if options.level is not None else options.levels.packed
+            # Packs are few and CPU-bound (zstd releases the GIL): one per core whatever `workers` says.
+            packed = parallel_map(lambda numbered: write_pack(*numbered, tmp, level, options.verify, tracker),
+                                  list(enumerate(packs_of(packable, options.pack_size), 1)), os.cpu_count() or 1)
 
             def one(item: tuple[str, Path, os.stat_result]) -> tuple[Entry, Encoded] | dict:
                 rel, path, st = item
@@ -112,17 +146,20 @@ def compress_folder(
                               done.dict_id, st.st_mode & 0o7777, st.st_mtime_ns)
                 return entry, done
 
-            results = parallel_map(one, files, options.workers or os.cpu_count() or 1)
-            skipped += [r for r in results if isinstance(r, dict)]
+            results = parallel_map(one, alone, options.workers or os.cpu_count() or 1)
+            skipped += [r for r in results if isinstance(r, dict)] + [s for p in packed for s in p.skipped]
             done_files = [r for r in results if not isinstance(r, dict)]
             stats = StatsReport(dictionary_bytes=dictionary_bytes)
             for _entry, done in done_files:
                 stats.record(done.cls, done.size, done.compressed_size, done.seconds, done.verify_seconds)
+            _record_packs(packed, stats)
+            entries = sorted([e for e, _ in done_files] + [e for p in packed for e in p.entries],
+                             key=lambda e: e.path)
             stats.wall_seconds = time.perf_counter() - start
             created = datetime.now(UTC).isoformat(timespec="seconds")
             store_path = str(store.root.absolute()) if store else None
             manifest = Manifest(archive_id, str(source.absolute()), created, store_path,
-                                [e for e, _ in done_files], skipped, stats.to_dict())
+                                entries, sorted(skipped, key=lambda s: s["path"]), stats.to_dict())
             with atomic_file(tmp / MANIFEST, durable=True) as (out, _):
                 out.write(manifest.to_json().encode())
     except BaseException:

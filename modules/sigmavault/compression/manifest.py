@@ -1,7 +1,8 @@
 """The archive manifest: what was compressed, how, and the hashes that prove a restore is exact.
 
-An archive directory holds ``manifest.json`` and ``data/<relative path>.zst`` — one standard zstd frame
-per file, decodable one by one with ``zstd -d`` (add ``-D <store>/<dict_id>.dict`` when dict_id is set).
+An archive directory holds ``manifest.json``, ``data/<relative path>.zst`` — one standard zstd frame per
+file, decodable one by one with ``zstd -d`` (add ``-D <store>/<dict_id>.dict`` when dict_id is set) — and
+``packs/<number>.zst``: small files compressed together, each a member at ``offset`` in the decoded pack.
 """
 
 from __future__ import annotations
@@ -12,9 +13,20 @@ from pathlib import Path, PurePosixPath
 
 from .errors import ArchiveError
 
-FORMAT = 1
+FORMAT = 2
+READABLE_FORMATS = (1, 2)    # 1: no packs
 MANIFEST = "manifest.json"
 DATA = "data"
+PACKS = "packs"
+
+
+def pack_name(number: int) -> str:
+    return f"{PACKS}/{number:06d}.zst"
+
+
+def is_pack_name(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return len(parts) == 2 and parts[0] == PACKS and parts[1].endswith(".zst") and parts[1][:-4].isdigit()
 
 
 @dataclass(frozen=True)
@@ -28,10 +40,12 @@ class Entry:
     dict_id: int  # 0: no dictionary
     mode: int
     mtime_ns: int
+    pack: str = ""  # "packs/<number>.zst" when the file is a member of a pack
+    offset: int = 0  # where the file starts in the decoded pack
 
     @property
     def data_path(self) -> str:
-        return f"{DATA}/{self.path}.zst"
+        return self.pack or f"{DATA}/{self.path}.zst"
 
 
 @dataclass
@@ -59,13 +73,17 @@ class Manifest:
     def from_json(cls, text: str) -> Manifest:
         data = json.loads(text)
         data.pop("dictionaries", None)
-        if data.get("format") != FORMAT:
-            raise ArchiveError(f"manifest format {data.get('format')} is not supported (expected {FORMAT})")
+        if data.get("format") not in READABLE_FORMATS:
+            raise ArchiveError(f"manifest format {data.get('format')} is not supported (this engine reads "
+                               f"{', '.join(map(str, READABLE_FORMATS))})")
         data["entries"] = [Entry(**e) for e in data["entries"]]
         for entry in data["entries"]:
             parts = PurePosixPath(entry.path).parts
             if not parts or entry.path.startswith("/") or ".." in parts:
                 raise ArchiveError(f"manifest entry {entry.path!r} points outside the archive; refusing it")
+            if entry.pack and not is_pack_name(entry.pack):
+                raise ArchiveError(f"manifest entry {entry.path!r} names pack {entry.pack!r}, which is not a "
+                                   "pack of this archive; refusing it")
         return cls(**data)
 
 

@@ -11,6 +11,7 @@ KiB, MiB = 1 << 10, 1 << 20
 class Profile:
     """zstd levels by file size; ``small`` files are the ones a family dictionary can cover."""
 
+    packed: int  # archive packs: the small files of one class compressed together
     small: int  # files up to EngineOptions.dictionary_file_limit, with a dictionary when one helps
     medium: int  # compressible files up to EngineOptions.large_file_size
     binary: int  # binaries/executables of medium size
@@ -18,9 +19,9 @@ class Profile:
 
 
 PROFILES = {
-    "fast": Profile(small=3, medium=3, binary=3, large=3),
-    "balanced": Profile(small=9, medium=9, binary=9, large=6),
-    "max": Profile(small=19, medium=19, binary=19, large=19),
+    "fast": Profile(packed=3, small=3, medium=3, binary=3, large=3),
+    "balanced": Profile(packed=6, small=9, medium=9, binary=9, large=6),
+    "max": Profile(packed=19, small=19, medium=19, binary=19, large=19),
 }
 
 
@@ -48,7 +49,10 @@ class EngineOptions:
     verify: bool = True
     chunk_size: int = 1 * MiB
     whole_file_limit: int = 4 * MiB  # files up to this size are read and compressed in one call
-    dictionaries: bool = True
+    dictionaries: bool = True  # for small files an archive does not pack (pack_file_limit=0) and single files
+    # Archives compress files up to pack_file_limit (0: none) together, in packs of about pack_size bytes.
+    pack_file_limit: int = 1 * MiB
+    pack_size: int = 4 * MiB
     dictionary_file_limit: int = 128 * KiB
     large_file_size: int = 32 * MiB
     multithread_size: int = 8 * MiB

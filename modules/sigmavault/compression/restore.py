@@ -12,6 +12,7 @@ from .decode import decode_file
 from .dictstore import DictionaryStore
 from .manifest import Entry, load_manifest
 from .options import EngineOptions
+from .packs import read_pack
 from .pool import parallel_map
 from .progress import ProgressCallback, Tracker
 from .stats import StatsReport
@@ -43,16 +44,37 @@ def restore_archive(
         for folder in sorted({os.path.dirname(e.path) for e in manifest.entries}):
             (tmp / folder).mkdir(parents=True, exist_ok=True)
 
-        def one(entry: Entry) -> float:
+        def place(entry: Entry, dst: Path) -> None:
+            os.chmod(dst, entry.mode)
+            os.utime(dst, ns=(entry.mtime_ns, entry.mtime_ns))
+
+        def one(entry: Entry) -> list[tuple[Entry, float]]:
             dst = Path(f"{tmp}/{entry.path}")
             done = decode_file(archive / entry.data_path, dst, store=store, options=options, tracker=tracker,
                                name=entry.path, expected_sha256=entry.sha256, staged=False)
-            os.chmod(dst, entry.mode)
-            os.utime(dst, ns=(entry.mtime_ns, entry.mtime_ns))
-            return done.seconds
+            place(entry, dst)
+            return [(entry, done.seconds)]
 
-        seconds = parallel_map(one, manifest.entries, options.workers or os.cpu_count() or 1)
-        for entry, spent in zip(manifest.entries, seconds, strict=True):
+        def pack(members: list[Entry]) -> list[tuple[Entry, float]]:
+            tracker.check()
+            began = time.perf_counter()
+            decoded = read_pack(archive, members[0].pack, members)
+            for entry in members:
+                dst = Path(f"{tmp}/{entry.path}")
+                dst.write_bytes(decoded[entry.path])
+                place(entry, dst)
+                tracker.advance(entry.path, entry.size, file_done=True)
+            spent, size = time.perf_counter() - began, sum(e.size for e in members) or 1
+            return [(entry, spent * entry.size / size) for entry in members]
+
+        packs: dict[str, list[Entry]] = {}
+        for entry in manifest.entries:
+            if entry.pack:
+                packs.setdefault(entry.pack, []).append(entry)
+        alone = [entry for entry in manifest.entries if not entry.pack]
+        workers = options.workers or os.cpu_count() or 1
+        done = parallel_map(pack, list(packs.values()), os.cpu_count() or 1) + parallel_map(one, alone, workers)
+        for entry, spent in (pair for pairs in done for pair in pairs):
             stats.record(entry.cls, entry.size, entry.compressed_size, decompress_s=spent)
     stats.wall_seconds = time.perf_counter() - start
     return stats

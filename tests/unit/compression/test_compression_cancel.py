@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def test_cancelled_folder_job_leaves_no_archive(corpus: Path, store, tmp_path: P
     with pytest.raises(CancelledError):
         compress_folder(corpus, out / "archive", store=store, progress=progress, cancel=cancel)
 
-    assert len(seen) == 20
+    # Packs are compressed one per core: each other worker may report once more before it sees the cancel.
+    assert 20 <= len(seen) < 20 + (os.cpu_count() or 1)
     assert list(out.iterdir()) == []
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from sigmavault.compression import (
     DictionaryInUseError,
+    EngineOptions,
     MissingDictionaryError,
     compress_file,
     compress_folder,
@@ -15,10 +16,13 @@ from sigmavault.compression import (
     restore_archive,
 )
 
+# Dictionaries serve small files compressed one by one: an archive that packs none.
+ONE_BY_ONE = EngineOptions(pack_file_limit=0)
+
 
 def test_family_of_small_logs_gets_a_dictionary_that_shrinks_it(log_family: Path, store, tmp_path: Path) -> None:
-    with_dict = compress_folder(log_family, tmp_path / "with", store=store)
-    without = compress_folder(log_family, tmp_path / "without")
+    with_dict = compress_folder(log_family, tmp_path / "with", store=store, options=ONE_BY_ONE)
+    without = compress_folder(log_family, tmp_path / "without", options=ONE_BY_ONE)
 
     (dict_id,) = with_dict.dictionaries
     info = store.info(dict_id)
@@ -30,8 +34,8 @@ def test_family_of_small_logs_gets_a_dictionary_that_shrinks_it(log_family: Path
 
 
 def test_second_archive_reuses_the_stored_dictionary(log_family: Path, store, tmp_path: Path) -> None:
-    first = compress_folder(log_family, tmp_path / "first", store=store)
-    second = compress_folder(log_family, tmp_path / "second", store=store)
+    first = compress_folder(log_family, tmp_path / "first", store=store, options=ONE_BY_ONE)
+    second = compress_folder(log_family, tmp_path / "second", store=store, options=ONE_BY_ONE)
 
     assert first.dictionaries == second.dictionaries
     assert len(store.list()) == 1
@@ -39,7 +43,7 @@ def test_second_archive_reuses_the_stored_dictionary(log_family: Path, store, tm
 
 
 def test_referenced_dictionary_cannot_be_removed_until_released(log_family: Path, store, tmp_path: Path) -> None:
-    manifest = compress_folder(log_family, tmp_path / "archive", store=store)
+    manifest = compress_folder(log_family, tmp_path / "archive", store=store, options=ONE_BY_ONE)
     (dict_id,) = manifest.dictionaries
 
     with pytest.raises(DictionaryInUseError, match=manifest.archive_id):
@@ -61,7 +65,7 @@ def test_adding_the_same_dictionary_twice_keeps_one_file(log_family: Path, store
 
 
 def test_missing_dictionary_error_names_the_id(log_family: Path, store, tmp_path: Path) -> None:
-    manifest = compress_folder(log_family, tmp_path / "archive", store=store)
+    manifest = compress_folder(log_family, tmp_path / "archive", store=store, options=ONE_BY_ONE)
     (dict_id,) = manifest.dictionaries
     store.path(dict_id).unlink()  # the store lost the file behind the engine's back
 

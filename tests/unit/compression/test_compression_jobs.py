@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from sigmavault.compression import compress_folder
+from sigmavault.compression import EngineOptions, compress_folder
 from sigmavault.compression.jobs import dictionary_store, run_job
 from sigmavault.compression.jobs_events import progress_path, read_events
 from sigmavault.compression.jobs_spec import make_spec
@@ -98,7 +98,7 @@ def test_missing_source_fails_with_a_message_and_makes_nothing(tmp_path: Path):
 
 def test_restore_without_its_dictionary_names_the_dictionary(log_family: Path, tmp_path: Path):
     state = tmp_path / "state"
-    archived = run_job(archive_spec(log_family, tmp_path / "a"), state)
+    archived = run_job(archive_spec(log_family, tmp_path / "a"), state, options=EngineOptions(pack_file_limit=0))
     (dict_id,) = archived["details"]["dictionaries"]
     dictionary_store(state).path(dict_id).rename(tmp_path / "elsewhere.dict")
 

@@ -1,0 +1,119 @@
+"""Packs: small files compressed together in one standard frame, each member checked on restore."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from sigmavault.compression import (
+    ArchiveError,
+    CorruptFrameError,
+    EngineOptions,
+    compress_folder,
+    load_manifest,
+    restore_archive,
+)
+from sigmavault.compression.manifest import DATA, PACKS
+
+
+def test_small_files_share_packs_and_compress_better_than_one_by_one(log_family: Path, tmp_path: Path,
+                                                                      same_tree) -> None:
+    packed = compress_folder(log_family, tmp_path / "packed")
+    alone = compress_folder(log_family, tmp_path / "alone", options=EngineOptions(pack_file_limit=0))
+
+    assert {e.pack for e in packed.entries} == {"packs/000001.zst"}
+    assert sorted(p.name for p in (tmp_path / "packed" / PACKS).iterdir()) == ["000001.zst"]
+    assert not (tmp_path / "packed" / DATA).exists() or not any((tmp_path / "packed" / DATA).iterdir())
+    packed_bytes = sum(e.compressed_size for e in packed.entries)
+    assert packed_bytes == (tmp_path / "packed" / "packs" / "000001.zst").stat().st_size
+    assert packed_bytes < 0.8 * sum(e.compressed_size for e in alone.entries)
+
+    restore_archive(tmp_path / "packed", tmp_path / "restored")
+    assert same_tree(log_family, tmp_path / "restored")
+
+
+def test_packs_hold_compressible_small_files_and_leave_out_the_rest(corpus: Path, tmp_path: Path,
+                                                                    same_tree) -> None:
+    options = EngineOptions(pack_file_limit=256 << 10, pack_size=512 << 10)
+    manifest = compress_folder(corpus, tmp_path / "archive", options=options)
+
+    for entry in manifest.entries:
+        small = entry.size <= options.pack_file_limit
+        if entry.pack:
+            assert small and entry.cls in ("text", "structured", "source", "binary"), entry
+        elif small and entry.size:
+            assert entry.cls in ("compressed", "random") or entry.level == 0, entry
+    packs = {e.pack for e in manifest.entries if e.pack}
+    assert len(packs) > 1
+    for pack in packs:  # one class per pack, so per-class stats are exact
+        assert len({e.cls for e in manifest.entries if e.pack == pack}) == 1
+    assert sum(e.size for e in manifest.entries if e.pack) > 0
+    assert {e.cls for e in manifest.entries if not e.pack} >= {"compressed", "random"}
+
+    restore_archive(tmp_path / "archive", tmp_path / "restored")
+    assert same_tree(corpus, tmp_path / "restored")
+
+
+def test_restore_keeps_mode_and_mtime_of_packed_files(log_family: Path, tmp_path: Path) -> None:
+    one = log_family / "smbd-007.log"
+    os.chmod(one, 0o640)
+    os.utime(one, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+    compress_folder(log_family, tmp_path / "archive")
+    restore_archive(tmp_path / "archive", tmp_path / "restored")
+
+    back = (tmp_path / "restored" / "smbd-007.log").stat()
+    assert (back.st_mode & 0o7777, back.st_mtime_ns) == (0o640, 1_600_000_000_000_000_000)
+
+
+def test_a_member_whose_bytes_changed_in_the_manifest_is_named(log_family: Path, tmp_path: Path) -> None:
+    compress_folder(log_family, tmp_path / "archive")
+    manifest_path = tmp_path / "archive" / "manifest.json"
+    data = json.loads(manifest_path.read_text())
+    data["entries"][3]["sha256"] = "0" * 64
+    manifest_path.write_text(json.dumps(data))
+
+    with pytest.raises(CorruptFrameError, match=data["entries"][3]["path"]):
+        restore_archive(tmp_path / "archive", tmp_path / "restored")
+    assert not (tmp_path / "restored").exists()
+
+
+def test_damaged_pack_names_the_pack_and_the_files_it_holds(log_family: Path, tmp_path: Path) -> None:
+    compress_folder(log_family, tmp_path / "archive")
+    pack = tmp_path / "archive" / "packs" / "000001.zst"
+    data = bytearray(pack.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    pack.write_bytes(bytes(data))
+
+    with pytest.raises(CorruptFrameError, match=r"packs/000001.zst .*damaged.*the 60 files it holds: .* and 55 more"):
+        restore_archive(tmp_path / "archive", tmp_path / "restored")
+    assert not (tmp_path / "restored").exists()
+
+
+@pytest.mark.parametrize("pack", ["../outside.zst", "packs/../../x.zst", "data/a.zst", "/etc/passwd"])
+def test_a_manifest_naming_a_pack_outside_the_archive_is_refused(log_family: Path, tmp_path: Path,
+                                                                 pack: str) -> None:
+    compress_folder(log_family, tmp_path / "archive")
+    manifest_path = tmp_path / "archive" / "manifest.json"
+    data = json.loads(manifest_path.read_text())
+    data["entries"][0]["pack"] = pack
+    manifest_path.write_text(json.dumps(data))
+
+    with pytest.raises(ArchiveError, match="not a pack of this archive"):
+        load_manifest(tmp_path / "archive")
+
+
+def test_an_archive_of_the_first_format_still_restores(log_family: Path, tmp_path: Path, same_tree) -> None:
+    """Format 1 had no packs: its entries carry neither pack nor offset."""
+    compress_folder(log_family, tmp_path / "archive", options=EngineOptions(pack_file_limit=0))
+    manifest_path = tmp_path / "archive" / "manifest.json"
+    data = json.loads(manifest_path.read_text())
+    data["format"] = 1
+    for entry in data["entries"]:
+        del entry["pack"], entry["offset"]
+    manifest_path.write_text(json.dumps(data))
+
+    restore_archive(tmp_path / "archive", tmp_path / "restored")
+    assert same_tree(log_family, tmp_path / "restored")
