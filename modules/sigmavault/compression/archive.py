@@ -25,7 +25,7 @@ from .dictstore import DictionaryStore
 from .encode import Encoded, encode_file
 from .manifest import DATA, MANIFEST, PACKS, Entry, Manifest
 from .options import EngineOptions
-from .packs import Candidate, Packed, pack_class, packs_of, write_pack
+from .packs import Candidate, Packed, candidate, packs_of, write_pack
 from .policy import Dictionary
 from .pool import parallel_map
 from .probe import quick_class
@@ -34,20 +34,26 @@ from .stats import StatsReport
 
 
 def scan(source: Path) -> tuple[list[tuple[str, Path, os.stat_result]], list[dict]]:
-    """Regular files under source as (relative name, path, stat), sorted; and what was left out, why."""
+    """Regular files under source as (relative name, path, stat), sorted; and what was left out, why.
+    One lstat per file (scandir knows the type from the directory itself)."""
     files, skipped = [], []
-    for root, dirs, names in os.walk(source):
-        dirs.sort()
-        for name in sorted(names):
-            path = Path(root, name)
-            rel = path.relative_to(source).as_posix()
-            st = path.lstat()
-            if path.is_symlink():
-                skipped.append({"path": rel, "reason": f"symlink to {os.readlink(path)}"})
-            elif not path.is_file():
-                skipped.append({"path": rel, "reason": "not a regular file"})
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, rel + "/")
+            elif entry.is_symlink():
+                skipped.append({"path": rel, "reason": f"symlink to {os.readlink(entry.path)}"})
+            elif entry.is_file(follow_symlinks=False):
+                files.append((rel, Path(entry.path), entry.stat(follow_symlinks=False)))
             else:
-                files.append((rel, path, st))
+                skipped.append({"path": rel, "reason": "not a regular file"})
+
+    walk(str(source), "")
+    files.sort(key=lambda f: f[0])
     return files, skipped
 
 
@@ -56,14 +62,11 @@ def _packable(files: list[tuple[str, Path, os.stat_result]], options: EngineOpti
     """(files that go into packs, files compressed one by one)."""
     packable, alone = [], []
     for rel, path, st in files:
-        cls = None
         if 0 < st.st_size <= options.pack_file_limit:
             with contextlib.suppress(OSError):  # gone or unreadable: the one-by-one path says why
-                cls = pack_class(path, rel, st.st_size)
-        if cls is not None:
-            packable.append(Candidate(rel, path, st, cls))
-        else:
-            alone.append((rel, path, st))
+                packable.append(candidate(rel, path, st))
+                continue
+        alone.append((rel, path, st))
     return packable, alone
 
 

@@ -23,9 +23,11 @@ from .frames import HEADER_MAX, corrupt, frame_parameters
 from .manifest import Entry, pack_name
 from .probe import probe_fd, quick_class
 from .progress import Tracker
+from .rawframe import raw_frame
 
-#: Classes whose files go into packs; already-compressed and random data gain nothing from company.
-PACKED_CLASSES = frozenset({DataClass.TEXT, DataClass.STRUCTURED, DataClass.SOURCE, DataClass.BINARY})
+#: Classes whose packs are stored in raw blocks: compressing them gains nothing, but packing them still
+#: saves writing one output file per input file.
+STORED_CLASSES = frozenset({DataClass.COMPRESSED, DataClass.RANDOM})
 #: A pack frame claiming more than this is not one we wrote: refuse it before allocating its output.
 MAX_PACK_CONTENT = 256 << 20
 
@@ -36,6 +38,7 @@ class Candidate:
     path: Path
     st: os.stat_result
     cls: DataClass
+    stored: bool = False    # incompressible: its pack is stored in raw blocks
 
 
 @dataclass(frozen=True)
@@ -46,18 +49,18 @@ class Packed:
     verify_seconds: float   # decompressing it again to compare
 
 
-def pack_class(path: Path, rel: str, size: int) -> DataClass | None:
-    """The class of a small file, or None when it should not go into a pack (nothing to gain from it).
-    Text is classed from its head; what looks binary gets the level-1 trial that tells random data."""
-    cls = quick_class(str(path), rel)
+def candidate(rel: str, path: Path, st: os.stat_result) -> Candidate:
+    """A small file with its class. Text is classed from its head and magic bytes tell compressed
+    formats; what looks binary gets the level-1 trial that tells random data."""
+    cls, stored = quick_class(str(path), rel), False
     if cls is DataClass.BINARY:
         fd = os.open(path, os.O_RDONLY)
         try:
-            probe = probe_fd(fd, size, rel)
+            probe = probe_fd(fd, st.st_size, rel)
         finally:
             os.close(fd)
-        cls = None if probe.incompressible else probe.cls
-    return cls if cls in PACKED_CLASSES else None
+        cls, stored = probe.cls, probe.incompressible
+    return Candidate(rel, path, st, cls, stored or cls in STORED_CLASSES)
 
 
 def packs_of(candidates: list[Candidate], pack_size: int) -> list[list[Candidate]]:
@@ -65,12 +68,12 @@ def packs_of(candidates: list[Candidate], pack_size: int) -> list[list[Candidate
     together, so what one file says the next one has as history."""
     def similar(c: Candidate) -> tuple:
         name = PurePosixPath(c.rel)
-        return str(c.cls), name.suffix.lower(), name.name, c.rel
+        return str(c.cls), c.stored, name.suffix.lower(), name.name, c.rel
     packs: list[list[Candidate]] = []
     current: list[Candidate] = []
     used = 0
     for candidate in sorted(candidates, key=similar):
-        starts_class = current and current[-1].cls is not candidate.cls
+        starts_class = current and (current[-1].cls, current[-1].stored) != (candidate.cls, candidate.stored)
         if current and (used + candidate.st.st_size > pack_size or starts_class):
             packs.append(current)
             current, used = [], 0
@@ -83,8 +86,10 @@ def packs_of(candidates: list[Candidate], pack_size: int) -> list[list[Candidate
 
 def write_pack(number: int, members: list[Candidate], archive: Path, level: int, verify: bool,
                tracker: Tracker) -> Packed:
-    """Compress members into archive/packs/<number>.zst; files that vanished or cannot be read are skipped."""
+    """Compress members into archive/packs/<number>.zst (stored members: raw blocks, level 0); files that
+    vanished or cannot be read are skipped."""
     start, name = time.perf_counter(), pack_name(number)
+    level = 0 if members[0].stored else level
     blobs, kept, skipped = [], [], []
     for member in members:
         tracker.check()
@@ -101,7 +106,8 @@ def write_pack(number: int, members: list[Candidate], archive: Path, level: int,
     if not kept:
         return Packed([], skipped, time.perf_counter() - start, 0.0)
     content = b"".join(blobs)
-    frame = zstandard.ZstdCompressor(level=level, write_checksum=True, write_content_size=True).compress(content)
+    frame = raw_frame(content) if level == 0 else \
+        zstandard.ZstdCompressor(level=level, write_checksum=True, write_content_size=True).compress(content)
     compressed = time.perf_counter()
     if verify and zstandard.ZstdDecompressor().decompress(frame, max_output_size=len(content)) != content:
         raise VerificationError(f"pack {name} did not decompress to its members; nothing was archived")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,9 @@ def test_archive_without_manifest_is_reported_incomplete(tmp_path: Path) -> None
 def test_manifest_entry_pointing_outside_the_archive_is_refused(corpus: Path, tmp_path: Path) -> None:
     compress_folder(corpus / "random", tmp_path / "archive")
     manifest = tmp_path / "archive" / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"path": "', '"path": "../../', 1))
+    data = json.loads(manifest.read_text())
+    data["entries"][0]["path"] = "../../" + data["entries"][0]["path"]
+    manifest.write_text(json.dumps(data))
 
     with pytest.raises(ArchiveError, match="outside the archive"):
         restore_archive(tmp_path / "archive", tmp_path / "restored")

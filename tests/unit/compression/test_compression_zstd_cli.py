@@ -41,7 +41,7 @@ def test_zstd_cli_decodes_dictionary_frames_with_the_stored_dictionary(
 def test_zstd_cli_decodes_every_frame_of_the_corpus_archive(
     zstd_cli: str, corpus: Path, store, tmp_path: Path
 ) -> None:
-    compress_folder(corpus, tmp_path / "archive", store=store)
+    compress_folder(corpus, tmp_path / "archive", store=store, options=EngineOptions(pack_file_limit=64 << 10))
     entries = load_manifest(tmp_path / "archive").entries
     assert {bool(e.pack) for e in entries} == {True, False}, "the corpus should give both packs and lone frames"
     for entry in entries:
