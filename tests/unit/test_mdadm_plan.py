@@ -163,7 +163,8 @@ def test_wipe_true_clears_the_disk_right_before_the_array_is_created():
     assert plan.refusals == []
     assert _commands(plan)[:2] == [["wipefs", "--all", "/dev/sdc"],
                                    ["mdadm", "--create", "/dev/md/tank", "--run", "--level=5", "--raid-devices=3",
-                                    "--metadata=1.2", "--homehost=any", "--name=tank", "/dev/sdb", "/dev/sdc", "/dev/sdd"]]
+                                    "--metadata=1.2", "--homehost=any", "--name=tank",
+                                    "/dev/sdb", "/dev/sdc", "/dev/sdd"]]
 
 
 def test_a_mounted_disk_is_refused_even_with_wipe():
