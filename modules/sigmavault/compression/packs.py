@@ -89,7 +89,8 @@ def write_pack(number: int, members: list[Candidate], archive: Path, level: int,
     """Compress members into archive/packs/<number>.zst (stored members: raw blocks, level 0); files that
     vanished or cannot be read are skipped."""
     start, name = time.perf_counter(), pack_name(number)
-    level = 0 if members[0].stored else level
+    stored = members[0].stored
+    level = 0 if stored else level
     blobs, kept, skipped = [], [], []
     for member in members:
         tracker.check()
@@ -106,7 +107,7 @@ def write_pack(number: int, members: list[Candidate], archive: Path, level: int,
     if not kept:
         return Packed([], skipped, time.perf_counter() - start, 0.0)
     content = b"".join(blobs)
-    frame = raw_frame(content) if level == 0 else \
+    frame = raw_frame(content) if stored else \
         zstandard.ZstdCompressor(level=level, write_checksum=True, write_content_size=True).compress(content)
     compressed = time.perf_counter()
     if verify and zstandard.ZstdDecompressor().decompress(frame, max_output_size=len(content)) != content:
