@@ -86,7 +86,7 @@ iso-arm64:
 	live-build/build-iso.sh arm64
 
 # The VM tier: boot the image in QEMU (TCG) with blank disks and the owner's pillar, check it from outside.
-VM_PACKAGES := qemu-system-x86 qemu-utils squashfs-tools xorriso openssh-client curl
+VM_PACKAGES := qemu-system-x86 qemu-utils ovmf squashfs-tools xorriso openssh-client curl
 vm-prereqs: setup
 	@missing=""; for p in $(VM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	[ -z "$$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }

@@ -45,6 +45,7 @@ class Guest:
     console_log: Path
     boot: DirectBoot | None = None          # None: the firmware boots the first disk (or the CD-ROM)
     cdrom: Path | None = None
+    firmware: Path | None = None            # e.g. OVMF for UEFI; None: QEMU's SeaBIOS
     memory_mb: int = 2048
     ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in GUEST_PORTS})
     process: subprocess.Popen | None = None
@@ -60,6 +61,8 @@ class Guest:
         if self.boot:
             argv += ["-kernel", str(self.boot.kernel), "-initrd", str(self.boot.initrd),
                      "-append", f"{self.boot.append} console=ttyS0,115200n8"]
+        if self.firmware:
+            argv += ["-bios", str(self.firmware)]
         if self.cdrom:
             argv += ["-drive", f"file={self.cdrom},media=cdrom,readonly=on"]
         for number, disk in enumerate(self.disks):
@@ -158,6 +161,12 @@ class Guest:
 
     def exited(self) -> str:
         return f"QEMU exited ({self.process.returncode}): {self.process.stderr.read().decode(errors='replace')}"
+
+    def kill(self) -> None:
+        """Pull the plug (for a guest nothing is kept from)."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
