@@ -4,9 +4,10 @@
     python -m tests.bench.compression_bench --out build/bench --cap-mib 16 # quicker
 
 One run builds the corpus (tests/bench/corpus.py) in a scratch folder (tmpfs /dev/shm when it has room,
-so the disk is not what is measured), then for each contender and each class compresses every file of the
-class into its own output (one frame or .xz per file: what a NAS archive job does) and decompresses it
-again, timing both with the wall clock, and checks every restored file against the corpus's sha256. The
+so the disk is not what is measured), then for each contender and each class compresses the class's files
+(the CLI tools one output per file; our engine as an archive job does it, small files in packs; the
+``tar |`` peers as one stream) and decompresses them again, timing both with the wall clock, and checks
+every restored file against the corpus's sha256. The
 CLI tools get one process per class (``--filelist``/``--files0``), so process start-up is not what is
 measured either. Our engine runs with a new, empty dictionary store: its times include training.
 
