@@ -174,5 +174,4 @@ class Guest:
             try:
                 self.process.wait(timeout=120)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.kill()

@@ -25,7 +25,7 @@ from .dictstore import DictionaryStore
 from .encode import Encoded, encode_file
 from .manifest import DATA, MANIFEST, PACKS, Entry, Manifest
 from .options import EngineOptions
-from .packs import Candidate, Packed, candidate, packs_of, write_pack
+from .packs import Candidate, Packed, by_size, candidate, packs_of, write_pack
 from .policy import Dictionary
 from .pool import parallel_map
 from .probe import quick_class
@@ -72,11 +72,9 @@ def _packable(files: list[tuple[str, Path, os.stat_result]], options: EngineOpti
 
 def _record_packs(packed: list[Packed], stats: StatsReport) -> None:
     for pack in packed:
-        size = sum(entry.size for entry in pack.entries) or 1
-        for entry in pack.entries:
-            share = entry.size / size
-            stats.record(entry.cls, entry.size, entry.compressed_size, pack.seconds * share,
-                         pack.verify_seconds * share)
+        for entry, spent, verifying in zip(pack.entries, by_size(pack.entries, pack.seconds),
+                                           by_size(pack.entries, pack.verify_seconds), strict=True):
+            stats.record(entry.cls, entry.size, entry.compressed_size, spent, verifying)
 
 
 def _dictionaries(

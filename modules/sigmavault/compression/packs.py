@@ -126,6 +126,12 @@ def write_pack(number: int, members: list[Candidate], archive: Path, level: int,
     return Packed(entries, skipped, compressed - start + time.perf_counter() - verified, verified - compressed)
 
 
+def by_size(entries: list[Entry], seconds: float) -> list[float]:
+    """Time spent on a whole pack, shared among its members by their size (for per-class stats)."""
+    size = sum(entry.size for entry in entries) or 1
+    return [seconds * entry.size / size for entry in entries]
+
+
 def _held(entries: list[Entry], shown: int = 5) -> str:
     """The files a damaged pack takes with it, largest first."""
     names = [e.path for e in sorted(entries, key=lambda e: -e.size)]

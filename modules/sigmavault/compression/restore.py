@@ -12,7 +12,7 @@ from .decode import decode_file
 from .dictstore import DictionaryStore
 from .manifest import Entry, load_manifest
 from .options import EngineOptions
-from .packs import read_pack
+from .packs import by_size, read_pack
 from .pool import parallel_map
 from .progress import ProgressCallback, Tracker
 from .stats import StatsReport
@@ -64,8 +64,7 @@ def restore_archive(
                 dst.write_bytes(decoded[entry.path])
                 place(entry, dst)
                 tracker.advance(entry.path, entry.size, file_done=True)
-            spent, size = time.perf_counter() - began, sum(e.size for e in members) or 1
-            return [(entry, spent * entry.size / size) for entry in members]
+            return list(zip(members, by_size(members, time.perf_counter() - began), strict=True))
 
         packs: dict[str, list[Entry]] = {}
         for entry in manifest.entries:
