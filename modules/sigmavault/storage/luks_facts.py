@@ -25,11 +25,21 @@ def mapper_path(name: str) -> str:
     return str(MAPPER_DIR / name)
 
 
+# sv-<pool>-<n>, the pool named as the schema allows (1-32 of a-z 0-9 _ -, starting with a letter).
+_VOLUME_LABEL = re.compile(r"sv-([a-z][a-z0-9_-]{0,31})-(\d+)")
+
+
+def volume_label(device: dict) -> tuple[str, int] | None:
+    """(pool, n) when the device is a LUKS volume labelled sv-<pool>-<n>, else None."""
+    signature = device.get("signature") or {}
+    found = _VOLUME_LABEL.fullmatch(signature.get("label") or "") if signature.get("type") == LUKS else None
+    return (found.group(1), int(found.group(2))) if found else None
+
+
 def volume_number(pool: str, device: dict) -> int | None:
     """n when the device is a LUKS volume labelled sv-<pool>-<n> (one of this pool's), else None."""
-    signature = device.get("signature") or {}
-    found = re.fullmatch(rf"sv-{re.escape(pool)}-(\d+)", signature.get("label") or "")
-    return int(found.group(1)) if signature.get("type") == LUKS and found else None
+    label = volume_label(device)
+    return label[1] if label and label[0] == pool else None
 
 
 @dataclass

@@ -2,7 +2,6 @@
 passphrase. The LUKS2 labels say which volumes are ours (sv-<pool>-<n>), so no pillar is needed."""
 
 import os
-import re
 from dataclasses import dataclass, field
 
 from sigmavault.command import CommandError, run
@@ -11,9 +10,7 @@ from sigmavault.disks import inventory
 from sigmavault.secrets import luks
 from sigmavault.secrets.errors import SealedError
 from sigmavault.secrets.volumekeys import VolumeKeys
-from sigmavault.storage.luks_facts import LUKS, mapper_path
-
-_LABEL = re.compile(r"sv-([a-z][a-z0-9_-]{0,31})-(\d+)")
+from sigmavault.storage.luks_facts import mapper_path, volume_label
 
 
 @dataclass
@@ -25,13 +22,8 @@ class UnlockReport:
 
 def volumes(devices: list[dict]) -> list[tuple[str, str, str]]:
     """(device path, pool, volume name) of every LUKS volume labelled sv-<pool>-<n>."""
-    found = []
-    for device in devices:
-        signature = device.get("signature") or {}
-        label = _LABEL.fullmatch(signature.get("label") or "") if signature.get("type") == LUKS else None
-        if label:
-            found.append((device["path"], label.group(1), label.group(0)))
-    return found
+    return [(device["path"], label[0], device["signature"]["label"])
+            for device in devices if (label := volume_label(device))]
 
 
 def unlock(keys: VolumeKeys, identities: list[Identity] | None = None,
