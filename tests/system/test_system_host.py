@@ -22,6 +22,7 @@ def test_host_name_and_time_zone_are_set_then_left_alone(box):
     assert run.stdout.strip().splitlines()[-1] == "nas-test"
     assert (box.site.etc / "hostname").read_text() == "nas-test\n"
     assert (box.site.etc / "timezone").read_text() == "Europe/Berlin\n"
+    assert "127.0.1.1\tnas-test\n" in (box.site.etc / "hosts").read_text()
     assert os.readlink(box.site.etc / "localtime") == "/usr/share/zoneinfo/Europe/Berlin"
     assert socket.gethostname() != "nas-test"
 

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from sigmavault import tree
+from sigmavault.system.hosts_file import names_on
 
 RECIPE = tree.root() / "live-build"
 SCRIPTS = [RECIPE / "build-iso.sh", RECIPE / "wheels.sh", RECIPE / "auto" / "config",
@@ -50,3 +51,9 @@ def test_first_boot_runs_until_it_has_succeeded_once_and_not_while_installing():
     assert "ConditionPathExists=!/var/lib/sigmavault/firstboot.done" in unit
     assert "ConditionKernelCommandLine=!sigmavault.install=auto" in unit
     assert "StandardOutput=journal+console" in unit
+
+
+def test_the_images_hosts_file_names_the_images_host_name():
+    etc = RECIPE / "config" / "includes.chroot" / "etc"
+    hostname = (etc / "hostname").read_text().strip()
+    assert names_on((etc / "hosts").read_text(), "127.0.1.1") == [hostname]
