@@ -38,9 +38,22 @@ def test_the_package_list_carries_what_the_box_runs():
         assert package in listed, package
 
 
-def test_the_image_boots_unattended_on_the_serial_console():
-    config = (RECIPE / "auto" / "config").read_text()
-    assert "console=ttyS0,115200n8" in config and "--distribution trixie" in config
+def _lb_config_arguments(arch: str, tmp_path) -> list[str]:
+    """What auto/config passes to `lb config` for ARCH (an `lb` that prints its arguments stands in)."""
+    (tmp_path / "lb").write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    (tmp_path / "lb").chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "SIGMAVAULT_ARCH": arch, "SIGMAVAULT_MIRROR": "http://mirror.test/d"}
+    run = subprocess.run(["sh", str(RECIPE / "auto" / "config")], capture_output=True, text=True, env=env, check=True)
+    return run.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("arch", "serial"), [("amd64", "ttyS0"), ("arm64", "ttyAMA0")])
+def test_the_image_boots_unattended_on_the_serial_console(arch, serial, tmp_path):
+    arguments = _lb_config_arguments(arch, tmp_path)
+    append = arguments[arguments.index("--bootappend-live") + 1]
+    assert append == f"boot=live console=tty0 console={serial},115200n8"
+    assert arguments[arguments.index("--distribution") + 1] == "trixie"
+    assert arguments[arguments.index("--architectures") + 1] == arch
     binary_hook = (RECIPE / "config" / "hooks" / "normal" / "0600-boot-unattended.hook.binary").read_text()
     assert "timeout 30" in binary_hook and "set timeout=3" in binary_hook
 
