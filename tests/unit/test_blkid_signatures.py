@@ -5,7 +5,7 @@ import pytest
 
 from sigmavault.command import CommandError
 from sigmavault.disks import signatures
-from sigmavault.disks.signatures import UNREADABLE, Signature, parse_blkid_export
+from sigmavault.disks.signatures import RAID_MEMBER, UNREADABLE, Signature, names_pool, parse_blkid_export
 
 from .builders import captured, fake_run_result
 
@@ -68,3 +68,13 @@ def test_probe_other_failure_raises_with_what_ran(monkeypatch):
     fake_run_result(monkeypatch, signatures, 4, stderr="blkid: error: /dev/loop7: Permission denied\n")
     with pytest.raises(CommandError, match="blkid -p -o export /dev/loop7"):
         signatures.probe("/dev/loop7")
+
+
+def test_a_signature_names_a_pool_by_its_label_or_an_md_superblocks_name_part():
+    assert names_pool({"type": "btrfs", "label": "tank"}, "tank", ("btrfs",))
+    assert names_pool({"type": RAID_MEMBER, "label": "vmbox:tank"}, "tank", (RAID_MEMBER,))
+    assert names_pool({"type": RAID_MEMBER, "label": "any:tank"}, "tank", (RAID_MEMBER,))
+    assert not names_pool({"type": RAID_MEMBER, "label": "vmbox:tank2"}, "tank", (RAID_MEMBER,))
+    assert not names_pool({"type": "ext4", "label": "tank"}, "tank", ("btrfs", RAID_MEMBER))
+    assert not names_pool({"type": "btrfs", "label": None}, "tank", ("btrfs",))
+    assert not names_pool(None, "tank", ("btrfs",))

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass
 from sigmavault.command import CommandError, run_result
 
 UNREADABLE = "unreadable"
+RAID_MEMBER = "linux_raid_member"
 _KINDS = {"linux_raid_member": "Linux RAID member", "crypto_LUKS": "LUKS encrypted volume",
           "zfs_member": "ZFS pool member", "LVM2_member": "LVM physical volume"}
 
@@ -30,6 +31,12 @@ class Signature:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def names_pool(signature: dict | None, pool: str, types: tuple[str, ...]) -> bool:
+    """A signature of one of `types` whose label is the pool's name (an md superblock's is homehost:name)."""
+    return bool(signature) and signature.get("type") in types and \
+        (signature.get("label") or "").split(":")[-1] == pool
 
 
 def parse_blkid_export(text: str) -> Signature | None:

@@ -5,7 +5,7 @@ Order: encrypt (consent first) -> open -> the file system's own plan on the mapp
 the pool's sealed key file (secrets.volumekeys), read when a step runs and fed on stdin, never in argv.
 """
 
-from sigmavault.disks.signatures import Signature
+from sigmavault.disks.signatures import RAID_MEMBER, Signature, names_pool
 from sigmavault.schema.errors import PillarError, storage_path
 from sigmavault.secrets import luks
 from sigmavault.secrets.volumekeys import VolumeKeys
@@ -19,12 +19,6 @@ Member = tuple[str | None, dict]    # (declared disk name, or None for an md arr
 def _blank(name: str) -> dict:
     """What a freshly formatted volume shows once open: nothing yet."""
     return {"path": mapper_path(name), "signature": None, "holders": [], "mounted_at": []}
-
-
-def _unencrypted_pool(pool: str, device: dict) -> bool:
-    signature = device.get("signature") or {}
-    return signature.get("type") in ("btrfs", "linux_raid_member") and \
-        (signature.get("label") or "").split(":")[-1] == pool
 
 
 def plan_volumes(pool_name: str, members: list[Member], disks: dict, facts: LuksFacts,
@@ -53,7 +47,7 @@ def plan_volumes(pool_name: str, members: list[Member], disks: dict, facts: Luks
                      secret=keys.loader(pool_name))
             targets = None
             continue
-        if _unencrypted_pool(pool_name, device):
+        if names_pool(device.get("signature"), pool_name, ("btrfs", RAID_MEMBER)):
             plan.refusals.append(PillarError(where, (
                 f"{path} holds pool {pool_name} unencrypted; encrypted: true makes new pools only. Copy the data "
                 "off, then give the pool new disks or set wipe: true on these")))

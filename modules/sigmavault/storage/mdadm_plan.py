@@ -1,6 +1,6 @@
 """Plan one mdadm pool: a RAID array under ext4 or xfs, recorded in mdadm.conf, mounted and in fstab."""
 
-from sigmavault.disks.signatures import Signature
+from sigmavault.disks.signatures import RAID_MEMBER, Signature, names_pool
 from sigmavault.schema.errors import PillarError, storage_path
 from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.steps import Plan
@@ -16,7 +16,6 @@ from sigmavault.storage.pool_plan import NEW_UUID
 NEW_ARRAY_UUID = "<uuid of the new array>"
 METADATA = "1.2"
 LABEL_LENGTH = {"ext4": 16, "xfs": 12}    # mkfs.xfs refuses a longer label, mke2fs cuts it: cut it ourselves
-RAID_MEMBER = "linux_raid_member"
 
 
 def plan_mdadm_pool(name: str, pool: dict, disks: dict, facts: MdadmFacts, keys: VolumeKeys | None = None) -> Plan:
@@ -91,10 +90,7 @@ def _create(plan: Plan, name: str, pool: dict, disks: dict, facts: MdadmFacts) -
 
 def _own_members(name: str, pool: dict, facts: MdadmFacts) -> list[str]:
     """Declared disks whose RAID superblock names this pool (homehost:name): an array that is not running."""
-    def names_pool(signature: dict | None) -> bool:
-        return bool(signature) and signature["type"] == RAID_MEMBER and \
-            (signature["label"] or "").split(":")[-1] == name
-    return [disk for disk in pool["devices"] if names_pool(facts.devices[disk].get("signature"))]
+    return [disk for disk in pool["devices"] if names_pool(facts.devices[disk].get("signature"), name, (RAID_MEMBER,))]
 
 
 def _assemble(plan: Plan, name: str, pool: dict, facts: MdadmFacts) -> None:
