@@ -36,6 +36,11 @@ def test_a_second_converge_changes_nothing(box):
     assert (changed, failed) == (0, 0) and total > 0
 
 
+def test_the_box_has_the_pillars_name_and_resolves_it_without_dns(box):
+    assert box.ssh("hostname").stdout.strip() == "vmbox"
+    assert box.ssh("getent hosts vmbox").stdout.split()[0] == "127.0.1.1"
+
+
 def test_the_services_run_and_secrets_stay_root_only(box):
     host = box.host()
     for unit in ("smbd", "nfs-server", "nginx", "sigmavault-panel", "ssh"):
