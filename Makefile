@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 CCTV_AGE := build/npm/node_modules/cctv-age/index.js
 
 .PHONY: setup demo demo-clean panel test test-unit test-system test-panel test-e2e test-py313 lint bench lock \
-	iso iso-arm64 vm-prereqs test-vm bench-vm
+	iso iso-arm64 vm-prereqs test-vm test-vm-arm64 bench-vm
 
 setup: $(STAMP) $(CCTV_AGE)
 
@@ -78,22 +78,32 @@ bench: setup
 	$(PY) -m tests.bench.panel_bench --out build/bench
 	$(PY) -m tests.bench.shares_bench --out build/bench
 
-# The installer image (Debian 13, live-build): build/sigmavault-amd64.iso, about 15 minutes the first time.
+# The installer image (Debian 13, live-build): build/sigmavault-amd64.iso, minutes; arm64 about an hour.
 iso:
 	live-build/build-iso.sh amd64
 
 iso-arm64:
 	live-build/build-iso.sh arm64
 
+# Install those of the Debian packages $(1) that are missing (apt only when something is).
+apt_ensure = @missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
+
 # The VM tier: boot the image in QEMU (TCG) with blank disks and the owner's pillar, check it from outside.
 VM_PACKAGES := qemu-system-x86 qemu-utils ovmf squashfs-tools xorriso openssh-client curl
 vm-prereqs: setup
-	@missing=""; for p in $(VM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	[ -z "$$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
+	$(call apt_ensure,$(VM_PACKAGES))
 	[ -f build/sigmavault-amd64.iso ] || live-build/build-iso.sh amd64
 
 test-vm: vm-prereqs
 	$(VENV)/bin/pytest -q -p no:cacheprovider tests/vm
+
+# The arm64 image under emulation: GRUB on UEFI firmware, live boot, first-boot converge (building it: an hour).
+VM_ARM64_PACKAGES := qemu-system-arm qemu-efi-aarch64 openssh-client
+test-vm-arm64: setup
+	$(call apt_ensure,$(VM_ARM64_PACKAGES))
+	[ -f build/sigmavault-arm64.iso ] || live-build/build-iso.sh arm64
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/vm_arm64
 
 # ISO build time and size, boot-to-converged time and first-boot duration under TCG (after make iso).
 bench-vm: vm-prereqs

@@ -55,8 +55,9 @@ SIGMAVAULT_ARCH=$arch SIGMAVAULT_MIRROR=$(host_mirror) SIGMAVAULT_MIRROR_SECURIT
 lb build
 iso=$(ls -t "$work"/*.iso | head -n 1)
 mv "$iso" "$out"
-cp binary/live/vmlinuz "$repo/build/sigmavault-$arch.vmlinuz"
-cp binary/live/initrd.img "$repo/build/sigmavault-$arch.initrd"
+# live/vmlinuz on amd64 (syslinux wants one name); GRUB-only arm64 keeps the versioned vmlinuz-<release>.
+cp "$(ls binary/live/vmlinuz* | head -n 1)" "$repo/build/sigmavault-$arch.vmlinuz"
+cp "$(ls binary/live/initrd.img* | head -n 1)" "$repo/build/sigmavault-$arch.initrd"
 seconds=$(( $(date +%s) - started ))
 size=$(stat -c %s "$out")
 printf '{"arch": "%s", "seconds": %d, "bytes": %d, "iso": "%s"}\n' "$arch" "$seconds" "$size" "$out" \

@@ -38,6 +38,26 @@ class DirectBoot:
     append: str = "root=LABEL=SVROOT rw"
 
 
+@dataclass(frozen=True)
+class Machine:
+    """What QEMU emulates for one Debian architecture, and where that machine's serial console is."""
+    qemu: str
+    options: tuple[str, ...]
+    serial: str                 # the console's name in the guest (console=…)
+    cdrom_options: tuple[str, ...]  # how the CD-ROM drive is attached ({} is the ISO)
+
+
+MACHINES = {
+    "amd64": Machine("qemu-system-x86_64", ("-machine", "q35", "-cpu", "max"), "ttyS0",
+                     ("-drive", "file={},media=cdrom,readonly=on")),
+    # virt has no IDE: the CD sits on virtio-scsi. pauth-impdef: QEMU's own pointer-authentication
+    # algorithm, much faster to emulate than the architected one.
+    "arm64": Machine("qemu-system-aarch64", ("-machine", "virt", "-cpu", "max,pauth-impdef=on"), "ttyAMA0",
+                     ("-device", "virtio-scsi-pci", "-device", "scsi-cd,drive=cd",
+                      "-drive", "if=none,id=cd,file={},media=cdrom,readonly=on")),
+}
+
+
 @dataclass
 class Guest:
     disks: list[Disk]
@@ -46,25 +66,27 @@ class Guest:
     boot: DirectBoot | None = None          # None: the firmware boots the first disk (or the CD-ROM)
     cdrom: Path | None = None
     firmware: Path | None = None            # e.g. OVMF for UEFI; None: QEMU's SeaBIOS
+    arch: str = "amd64"                     # a key of MACHINES
     memory_mb: int = 2048
     ports: dict[str, int] = field(default_factory=lambda: {name: free_port() for name in GUEST_PORTS})
     process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
         forwards = ",".join(f"hostfwd=tcp:127.0.0.1:{self.ports[name]}-:{port}" for name, port in GUEST_PORTS.items())
-        argv = ["qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2",
-                "-machine", "q35", "-m", str(self.memory_mb), "-nographic",
+        machine = MACHINES[self.arch]
+        argv = [machine.qemu, "-accel", "tcg,thread=multi", *machine.options, "-smp", "2",
+                "-m", str(self.memory_mb), "-nographic",
                 # append: a guest started again (reboot with new boot files) keeps the earlier boots' lines
                 "-chardev", f"file,id=console,path={self.console_log},append=on", "-serial", "chardev:console",
                 "-monitor", "none",
                 "-netdev", f"user,id=net0,{forwards}", "-device", "virtio-net-pci,netdev=net0"]
         if self.boot:
             argv += ["-kernel", str(self.boot.kernel), "-initrd", str(self.boot.initrd),
-                     "-append", f"{self.boot.append} console=ttyS0,115200n8"]
+                     "-append", f"{self.boot.append} console={machine.serial},115200n8"]
         if self.firmware:
             argv += ["-bios", str(self.firmware)]
         if self.cdrom:
-            argv += ["-drive", f"file={self.cdrom},media=cdrom,readonly=on"]
+            argv += [option.format(self.cdrom) for option in machine.cdrom_options]
         for number, disk in enumerate(self.disks):
             # The serial is what /dev/disk/by-id/virtio-<serial> shows in the guest; the firmware boots disk 0.
             first = ",bootindex=0" if number == 0 and not self.boot else ""
