@@ -5,10 +5,17 @@ source "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh"
 
 ensure_trixie_root() {
   local root=$1 arch=${2:-amd64}
-  if [ ! -x "$root/usr/bin/python3" ]; then
+  local packages=python3,python3-venv,python3-dev,gcc,e2fsprogs,btrfs-progs
+  if [ ! -x "$root/usr/bin/python3" ] && [ "$arch" = "$(dpkg --print-architecture)" ]; then
     command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap
-    debootstrap --arch="$arch" --variant=minbase --include=python3,python3-venv,python3-dev,gcc,e2fsprogs,btrfs-progs \
-      trixie "$root" "$(host_mirror)"
+    debootstrap --arch="$arch" --variant=minbase --include=$packages trixie "$root" "$(host_mirror)"
+  elif [ ! -x "$root/usr/bin/python3" ]; then
+    # Another architecture: debootstrap's second stage would run its perl under qemu-user for hours;
+    # mmdebstrap unpacks with the host's apt and runs only the packages' scripts emulated.
+    command -v mmdebstrap >/dev/null || apt-get install -y -qq mmdebstrap
+    rm -rf --one-file-system "$root"
+    mmdebstrap --arch="$arch" --variant=minbase --include=$packages \
+      --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr trixie "$root" "$(host_mirror)"
   fi
   mkdir -p "$root/root/.config/pip" "$root/etc/ssl/certs"
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/" 2>/dev/null || true
