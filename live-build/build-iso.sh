@@ -43,7 +43,7 @@ cp "$wheels"/*.whl "$tree/wheels/"
 # bootstrap stage, which lb restores instead of bootstrapping.
 if [ "$arch" != "$(dpkg --print-architecture)" ] && [ ! -d "$work/cache/bootstrap" ]; then
   command -v mmdebstrap >/dev/null || apt-get install -y -qq mmdebstrap
-  rm -rf --one-file-system "$work/cache/bootstrap.new"
+  rm -rf --one-file-system "$work/cache/bootstrap.new" && mkdir -p "$work/cache"
   mmdebstrap --arch="$arch" --components="main contrib non-free-firmware" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr trixie "$work/cache/bootstrap.new" "$(host_mirror)"
   rm -f "$work/cache/bootstrap.new/etc/hosts"

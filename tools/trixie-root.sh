@@ -13,7 +13,7 @@ ensure_trixie_root() {
     # Another architecture: debootstrap's second stage would run its perl under qemu-user for hours;
     # mmdebstrap unpacks with the host's apt and runs only the packages' scripts emulated.
     command -v mmdebstrap >/dev/null || apt-get install -y -qq mmdebstrap
-    rm -rf --one-file-system "$root"
+    rm -rf --one-file-system "$root" && mkdir -p "$(dirname "$root")"
     mmdebstrap --arch="$arch" --variant=minbase --include=$packages \
       --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr trixie "$root" "$(host_mirror)"
   fi
