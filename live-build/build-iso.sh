@@ -19,8 +19,10 @@ enable_foreign_arch "$arch"
 # Wheels once per lock file and architecture (the image installs them offline).
 wheels=$repo/build/wheels/$arch
 if [ ! -f "$wheels/.lock" ] || ! cmp -s "$wheels/.lock" "$repo/requirements.lock"; then
-  "$repo/live-build/wheels.sh" "$arch" "$wheels" 2>&1 | grep -v "is ignored: it is neither" || true
-  ls "$wheels"/salt-*.whl >/dev/null && cp "$repo/requirements.lock" "$wheels/.lock"
+  # pipefail: a failed wheel build stops here; grep only filters pip's noise about absent index folders.
+  "$repo/live-build/wheels.sh" "$arch" "$wheels" 2>&1 | { grep -v "is ignored: it is neither" || true; }
+  ls "$wheels"/salt-*.whl >/dev/null
+  cp "$repo/requirements.lock" "$wheels/.lock"
 fi
 
 # A fresh config every build (lb keeps its package cache in cache/ between builds).
