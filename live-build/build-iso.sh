@@ -39,15 +39,10 @@ mkdir -p "$tree/wheels"
 git -C "$repo" archive HEAD salt states modules pillar control-panel live-build/README.md | tar -x -C "$tree"
 cp "$wheels"/*.whl "$tree/wheels/"
 
-# live-build 20230502 bootstraps another architecture with debootstrap's second stage under qemu-user, whose
-# perl walks the whole trixie Packages file once per package: hours on 2 cores. mmdebstrap resolves and
-# unpacks with the host's own apt, so only the packages' scripts run emulated. Its root becomes lb's cached
-# bootstrap stage, which lb restores instead of bootstrapping.
+# live-build 20230502 bootstraps another architecture with debootstrap under qemu-user (hours, see
+# foreign_root). The mmdebstrap root becomes lb's cached bootstrap stage, which lb restores instead.
 if [ "$arch" != "$(dpkg --print-architecture)" ] && [ ! -d "$work/cache/bootstrap" ]; then
-  command -v mmdebstrap >/dev/null || apt-get install -y -qq mmdebstrap
-  rm -rf --one-file-system "$work/cache/bootstrap.new" && mkdir -p "$work/cache"
-  mmdebstrap --arch="$arch" --components="main contrib non-free-firmware" \
-    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr trixie "$work/cache/bootstrap.new" "$(host_mirror)"
+  foreign_root "$work/cache/bootstrap.new" "$arch" --components="main contrib non-free-firmware"
   rm -f "$work/cache/bootstrap.new/etc/hosts"
   mv "$work/cache/bootstrap.new" "$work/cache/bootstrap"
 fi

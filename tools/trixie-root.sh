@@ -10,18 +10,25 @@ ensure_trixie_root() {
     command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap
     debootstrap --arch="$arch" --variant=minbase --include=$packages trixie "$root" "$(host_mirror)"
   elif [ ! -x "$root/usr/bin/python3" ]; then
-    # Another architecture: debootstrap's second stage would run its perl under qemu-user for hours;
-    # mmdebstrap unpacks with the host's apt and runs only the packages' scripts emulated.
-    command -v mmdebstrap >/dev/null || apt-get install -y -qq mmdebstrap
-    rm -rf --one-file-system "$root" && mkdir -p "$(dirname "$root")"
-    mmdebstrap --arch="$arch" --variant=minbase --include=$packages \
-      --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr trixie "$root" "$(host_mirror)"
+    foreign_root "$root" "$arch" --variant=minbase --include=$packages
   fi
   mkdir -p "$root/root/.config/pip" "$root/etc/ssl/certs"
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/" 2>/dev/null || true
   cp /etc/pip.conf "$root/etc/pip.conf" 2>/dev/null || true
   cp ~/.config/pip/pip.conf "$root/root/.config/pip/" 2>/dev/null || true
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+}
+
+foreign_root() {
+  # usage: foreign_root ROOT ARCH [mmdebstrap options]: a trixie root of another architecture.
+  # debootstrap's second stage would run its perl under qemu-user over the whole Packages file once per
+  # package (hours on 2 cores); mmdebstrap resolves and unpacks with the host's apt, so only the packages'
+  # own scripts run emulated.
+  local root=$1 arch=$2
+  shift 2
+  command -v mmdebstrap >/dev/null || apt-get install -y -qq mmdebstrap
+  rm -rf --one-file-system "$root" && mkdir -p "$(dirname "$root")"
+  mmdebstrap --arch="$arch" "$@" --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr trixie "$root" "$(host_mirror)"
 }
 
 enable_foreign_arch() {
