@@ -1,6 +1,7 @@
 """The arm64 image boots under emulation (QEMU's virt machine, UEFI firmware, TCG) through its GRUB menu
 and converges itself as the amd64 one does: the same recipe, another architecture (`make test-vm-arm64`)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ def test_the_arm64_iso_boots_its_menu_and_converges_live():
     log = work / "console.log"
     log.unlink(missing_ok=True)
     # No disk and no key press: the firmware finds the CD, GRUB's default entry boots the live system,
-    # whose first boot converges with the starter pillar (emulated arm64 on two cores: allow an hour).
+    # whose first boot converges with the starter pillar (2–4 minutes measured on an idle 2-core host; the
+    # limit is generous because emulation on a busy host takes far longer).
     guest = Guest(disks=[], ssh_key=ssh_key(work), console_log=log, cdrom=ISO, firmware=UEFI, arch="arm64")
     guest.start()
     try:
@@ -35,6 +37,7 @@ def test_the_arm64_iso_boots_its_menu_and_converges_live():
         # GRUB (it passes BOOT_IMAGE), not QEMU, started the kernel, with the arm64 serial console.
         assert "BOOT_IMAGE=" in command_line and "boot=live" in command_line, command_line
         assert "console=ttyAMA0" in command_line, command_line
-        assert "0 failed" in console[console.index(CONVERGED):].splitlines()[0]
+        summary = console[console.index(CONVERGED):].splitlines()[0]
+        assert re.search(r"\b0 failed", summary), summary
     finally:
         guest.kill()

@@ -1,5 +1,5 @@
 """/etc/hosts names the box on 127.0.1.1 (Debian's convention), so that tools resolving their own host name
-(sudo, make-ssl-cert, Samba) find it without DNS."""
+(sudo, make-ssl-cert) find it without DNS."""
 
 LOOPBACK_NAME_ADDRESS = "127.0.1.1"
 
