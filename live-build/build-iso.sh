@@ -20,7 +20,7 @@ enable_foreign_arch "$arch"
 wheels=$repo/build/wheels/$arch
 if [ ! -f "$wheels/.lock" ] || ! cmp -s "$wheels/.lock" "$repo/requirements.lock"; then
   # pipefail: a failed wheel build stops here; grep only filters pip's noise about absent index folders.
-  "$repo/live-build/wheels.sh" "$arch" "$wheels" 2>&1 | { grep -v "is ignored: it is neither" || true; }
+  "$repo/live-build/wheels.sh" "$arch" "$wheels" 2>&1 | { grep -v "is ignored: it is" || true; }
   ls "$wheels"/salt-*.whl >/dev/null
   cp "$repo/requirements.lock" "$wheels/.lock"
 fi
