@@ -10,13 +10,13 @@ ff02::2\t\tip6-allrouters
 """
 
 
+def _fields(line: str) -> list[str]:
+    """A hosts line's address and names, without its comment."""
+    return line.split("#", 1)[0].split()
+
+
 def names_on(text: str, address: str) -> list[str]:
-    names = []
-    for line in text.splitlines():
-        fields = line.split("#", 1)[0].split()
-        if fields and fields[0] == address:
-            names += fields[1:]
-    return names
+    return [name for line in text.splitlines() if (fields := _fields(line))[:1] == [address] for name in fields[1:]]
 
 
 def with_host_name(text: str | None, name: str) -> str:
@@ -26,7 +26,6 @@ def with_host_name(text: str | None, name: str) -> str:
     if name in names_on(text, LOOPBACK_NAME_ADDRESS):
         return text
     entry = f"{LOOPBACK_NAME_ADDRESS}\t{name}"
-    lines = text.splitlines()
-    kept = [line for line in lines if line.split("#", 1)[0].split()[:1] != [LOOPBACK_NAME_ADDRESS]]
-    after = next((i + 1 for i, line in enumerate(kept) if line.split()[:1] == ["127.0.0.1"]), 0)
+    kept = [line for line in text.splitlines() if _fields(line)[:1] != [LOOPBACK_NAME_ADDRESS]]
+    after = next((i + 1 for i, line in enumerate(kept) if _fields(line)[:1] == ["127.0.0.1"]), 0)
     return "\n".join(kept[:after] + [entry] + kept[after:]) + "\n"
