@@ -23,7 +23,7 @@ from .atomic import atomic_dir, atomic_file
 from .classes import DICTIONARY_CLASSES
 from .dictstore import DictionaryStore
 from .encode import Encoded, encode_file
-from .manifest import DATA, MANIFEST, PACKS, Entry, Manifest
+from .manifest import DATA, MANIFEST, PACKS, Entry, Manifest, unreadable
 from .options import EngineOptions
 from .packs import Candidate, Packed, by_size, candidate, packs_of, write_pack
 from .policy import Dictionary
@@ -139,10 +139,8 @@ def compress_folder(
                 try:
                     done = encode_file(path, dst, options=options, tracker=tracker, name=rel,
                                        choose_dictionary=chooser, staged=False)
-                except FileNotFoundError:
-                    return {"path": rel, "reason": "deleted while the archive was being made"}
-                except PermissionError:
-                    return {"path": rel, "reason": "permission denied"}
+                except (FileNotFoundError, PermissionError) as error:
+                    return unreadable(rel, error)
                 entry = Entry(rel, done.size, done.compressed_size, done.sha256, str(done.cls), done.level,
                               done.dict_id, st.st_mode & 0o7777, st.st_mtime_ns)
                 return entry, done

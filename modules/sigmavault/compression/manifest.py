@@ -29,6 +29,13 @@ def is_pack_name(name: str) -> bool:
     return len(parts) == 2 and parts[0] == PACKS and parts[1].endswith(".zst") and parts[1][:-4].isdigit()
 
 
+def unreadable(path: str, error: FileNotFoundError | PermissionError) -> dict:
+    """The manifest's record of a file left out because it vanished or could not be read."""
+    reason = "deleted while the archive was being made" if isinstance(error, FileNotFoundError) \
+        else "permission denied"
+    return {"path": path, "reason": reason}
+
+
 @dataclass(frozen=True)
 class Entry:
     path: str  # relative, "/"-separated; undecodable bytes kept as surrogate escapes

@@ -20,7 +20,7 @@ import zstandard
 from .classes import DataClass
 from .errors import CorruptFrameError, VerificationError
 from .frames import HEADER_MAX, corrupt, frame_parameters
-from .manifest import Entry, pack_name
+from .manifest import Entry, pack_name, unreadable
 from .probe import probe_fd, quick_class
 from .progress import Tracker
 from .rawframe import raw_frame
@@ -96,11 +96,8 @@ def write_pack(number: int, members: list[Candidate], archive: Path, level: int,
         tracker.check()
         try:
             data = member.path.read_bytes()
-        except FileNotFoundError:
-            skipped.append({"path": member.rel, "reason": "deleted while the archive was being made"})
-            continue
-        except PermissionError:
-            skipped.append({"path": member.rel, "reason": "permission denied"})
+        except (FileNotFoundError, PermissionError) as error:
+            skipped.append(unreadable(member.rel, error))
             continue
         blobs.append(data)
         kept.append(member)
