@@ -17,6 +17,8 @@ from sigmavault.compression import (
     restore_archive,
 )
 from sigmavault.compression.manifest import DATA, PACKS
+from sigmavault.compression.packs import candidate, write_pack
+from sigmavault.compression.progress import Tracker
 
 
 def test_small_files_share_packs_and_compress_better_than_one_by_one(log_family: Path, tmp_path: Path,
@@ -120,3 +122,18 @@ def test_an_archive_of_the_first_format_still_restores(log_family: Path, tmp_pat
 
     restore_archive(tmp_path / "archive", tmp_path / "restored")
     assert same_tree(log_family, tmp_path / "restored")
+
+
+def test_a_member_deleted_before_its_pack_is_written_is_recorded_as_skipped(tmp_path: Path) -> None:
+    source, archive = tmp_path / "src", tmp_path / "archive"
+    (archive / PACKS).mkdir(parents=True)
+    source.mkdir()
+    members = []
+    for name in ("a.log", "b.log"):
+        (source / name).write_text(f"{name} line\n" * 50)
+        members.append(candidate(name, source / name, (source / name).stat()))
+    (source / "b.log").unlink()
+
+    packed = write_pack(1, members, archive, 3, True, Tracker())
+    assert [e.path for e in packed.entries] == ["a.log"]
+    assert packed.skipped == [{"path": "b.log", "reason": "deleted while the archive was being made"}]
