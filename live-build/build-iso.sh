@@ -41,7 +41,7 @@ cp "$wheels"/*.whl "$tree/wheels/"
 
 # live-build 20230502 bootstraps another architecture with debootstrap under qemu-user (hours, see
 # foreign_root). The mmdebstrap root becomes lb's cached bootstrap stage, which lb restores instead.
-if [ "$arch" != "$(dpkg --print-architecture)" ] && [ ! -d "$work/cache/bootstrap" ]; then
+if foreign_arch "$arch" && [ ! -d "$work/cache/bootstrap" ]; then
   foreign_root "$work/cache/bootstrap.new" "$arch" --components="main contrib non-free-firmware"
   rm -f "$work/cache/bootstrap.new/etc/hosts"
   mv "$work/cache/bootstrap.new" "$work/cache/bootstrap"

@@ -6,17 +6,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh"
 ensure_trixie_root() {
   local root=$1 arch=${2:-amd64}
   local packages=python3,python3-venv,python3-dev,gcc,e2fsprogs,btrfs-progs
-  if [ ! -x "$root/usr/bin/python3" ] && [ "$arch" = "$(dpkg --print-architecture)" ]; then
+  if [ ! -x "$root/usr/bin/python3" ] && foreign_arch "$arch"; then
+    foreign_root "$root" "$arch" --variant=minbase --include=$packages
+  elif [ ! -x "$root/usr/bin/python3" ]; then
     command -v debootstrap >/dev/null || apt-get install -y -qq debootstrap
     debootstrap --arch="$arch" --variant=minbase --include=$packages trixie "$root" "$(host_mirror)"
-  elif [ ! -x "$root/usr/bin/python3" ]; then
-    foreign_root "$root" "$arch" --variant=minbase --include=$packages
   fi
   mkdir -p "$root/root/.config/pip" "$root/etc/ssl/certs"
   cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/" 2>/dev/null || true
   cp /etc/pip.conf "$root/etc/pip.conf" 2>/dev/null || true
   cp ~/.config/pip/pip.conf "$root/root/.config/pip/" 2>/dev/null || true
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+}
+
+foreign_arch() {
+  # True when ARCH is not the build host's own (its binaries then run under qemu-user).
+  [ "$1" != "$(dpkg --print-architecture)" ]
 }
 
 foreign_root() {
@@ -33,7 +38,7 @@ foreign_root() {
 
 enable_foreign_arch() {
   # Running another architecture's binaries in a chroot needs qemu-user-static registered with binfmt_misc.
-  [ "$1" = "$(dpkg --print-architecture)" ] && return 0
+  foreign_arch "$1" || return 0
   dpkg -s qemu-user-static binfmt-support >/dev/null 2>&1 || apt-get install -y -qq qemu-user-static binfmt-support
   [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   update-binfmts --enable >/dev/null 2>&1 || true
