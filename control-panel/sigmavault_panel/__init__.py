@@ -10,7 +10,7 @@ import hashlib
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from sigmavault.storage.sizes import human
 from sigmavault_panel import access, errors, security
 from sigmavault_panel import panel as services

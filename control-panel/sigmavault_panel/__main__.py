@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from sigmavault_panel.config import DEFAULTS, panel_dir
 from sigmavault_panel.services.tokens import TokenStore
 

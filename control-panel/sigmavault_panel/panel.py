@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 
 from sigmavault.salt_bridge.call import salt_call
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from sigmavault_panel.config import panel_dir
 from sigmavault_panel.services import readings
 from sigmavault_panel.services.accounts import pam_authenticator, system_groups

@@ -21,7 +21,7 @@ import waitress
 import yaml
 
 from sigmavault.salt_bridge.call import SaltReply, salt_call
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from sigmavault_panel import create_app
 from tests.bench.machine import machine, save
 from tests.bench.panel_load import StreamListener, paced_load, percentiles

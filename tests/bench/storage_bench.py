@@ -16,7 +16,7 @@ import yaml
 from sigmavault import tree
 from sigmavault.salt_bridge.call import salt_call_binary
 from sigmavault.salt_bridge.config import write_config_dir
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from tests.bench.machine import machine, save
 from tests.system.loopdisks import LoopDisks
 

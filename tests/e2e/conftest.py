@@ -10,7 +10,7 @@ import yaml
 
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.salt_bridge.call import salt_call
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from tests.panel.real_accounts import cannot_make_accounts, real_account
 from tests.system.loopdisks import LoopDisks, require_root
 from tests.system.sandbox import private_host_files

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from sigmavault_panel import create_app
 from tests.panel.fakes import FakeAccounts, FakeSalt
 

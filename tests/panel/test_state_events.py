@@ -11,7 +11,7 @@ import pytest
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.salt_bridge.call import EVENT_BUS, LOG_LINES, salt_call
 from sigmavault.salt_bridge.config import write_config_dir
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from tests.system.loopdisks import require_root
 
 pytestmark = pytest.mark.skipif(bool(require_root()), reason=require_root() or "")

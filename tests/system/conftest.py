@@ -11,7 +11,7 @@ import yaml
 
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.salt_bridge.call import salt_call
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from tests.system.loopdisks import LoopDisks, require_root
 
 pytestmark = pytest.mark.system

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sigmavault.salt_bridge.call import salt_call_binary
 from sigmavault.salt_bridge.config import write_config_dir
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 
 
 def files_holding(needle: str, *folders: Path) -> list[str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sigmavault.salt_bridge.site import Site
 from sigmavault.secrets import nodekey
+from sigmavault.site import Site
 from tests.system.loopdisks import LoopDisks, require_root
 from tests.system.sandbox import private_host_files
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sigmavault import site as site_module
 from sigmavault import tree
-from sigmavault.salt_bridge import site as site_module
 from sigmavault.salt_bridge.config import minion_config, write_config_dir
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ and the SMB shares and NFS exports with whether their servers run."""
 
 from collections.abc import Callable
 
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 
 SaltCall = Callable[..., object]   # salt_call(site, *args, on_state_done=None) -> SaltReply
 

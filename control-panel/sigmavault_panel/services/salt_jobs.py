@@ -5,7 +5,7 @@ from collections.abc import Callable
 from sigmavault.cli import report
 from sigmavault.cli.state_results import StateResult, parse_state_results
 from sigmavault.salt_bridge.call import SaltUnavailable
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 from sigmavault_panel.services.pillar_store import PillarStore
 from sigmavault_panel.services.runner import Job, Work
 

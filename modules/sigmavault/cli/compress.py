@@ -18,7 +18,7 @@ from sigmavault.compression.jobs import new_job_id
 from sigmavault.compression.jobs_events import progress_path, read_events
 from sigmavault.compression.store import JobStore
 from sigmavault.salt_bridge.call import SaltReply, SaltUnavailable, salt_call
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 
 EXIT_FAILED, EXIT_NO_SALT = 1, 3
 PRINT_EVERY = 2.0  # seconds between progress lines

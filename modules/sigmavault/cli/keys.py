@@ -12,12 +12,12 @@ from pathlib import Path
 import click
 
 from sigmavault.crypto import generate_identity
-from sigmavault.salt_bridge.site import Site
 from sigmavault.secrets import actions, checks, datakey, keyfile, nodekey, rotation, site
 from sigmavault.secrets import backup as backups
 from sigmavault.secrets.errors import SealedError
 from sigmavault.secrets.keypath import parse_key_path
 from sigmavault.secrets.sealfile import load, value_at
+from sigmavault.site import Site
 
 EXIT_FAILED = 1
 

@@ -8,7 +8,7 @@ import click
 from sigmavault.cli import report
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.salt_bridge.call import SaltUnavailable, salt_call
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 
 EXIT_FAILED, EXIT_NO_SALT = 1, 3
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from sigmavault.salt_bridge.site import Site
 from sigmavault.secrets import actions
 from sigmavault.secrets.errors import SealedError
 from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.site import Site
 from sigmavault.storage.unlock import unlock as unlock_volumes
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sigmavault.salt_bridge import state_events
 from sigmavault.salt_bridge.config import write_config_dir
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 
 log = logging.getLogger(__name__)
 _COMPLETED = re.compile(r"^INFO\|Completed state \[(?P<name>.*)\] at time \S+ \(duration_in_ms=(?P<ms>[\d.]+)\)")

@@ -7,7 +7,7 @@ import yaml
 
 from sigmavault import tree
 from sigmavault.files import write_atomically
-from sigmavault.salt_bridge.site import Site
+from sigmavault.site import Site
 
 INSTALLED_TREE = "/opt/sigmavault"
 INSTALLED_STATE = "/var/lib/sigmavault"

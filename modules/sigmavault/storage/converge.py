@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from sigmavault.disks import inventory
-from sigmavault.salt_bridge.site import DEFAULT_STATE_DIR
 from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.site import DEFAULT_STATE_DIR
 from sigmavault.steps import Plan
 from sigmavault.storage.dataset_facts import read_dataset_facts
 from sigmavault.storage.dataset_plan import plan_dataset
