@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sigmavault.compression.jobs_rules import compression_errors
+from sigmavault.compression.pillar_rules import compression_errors
 from sigmavault.compression.jobs_spec import JobSpecError, declared_spec, make_spec
 from sigmavault.schema import validate_pillar
 from tests.unit.builders import example_pillar, pillar
