@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from sigmavault_panel.errors import refuse
 from sigmavault_panel.panel import panel
-from sigmavault_panel.services.accounts import VIEWER, group_members, role_of
+from sigmavault_panel.services.accounts import VIEWER, role_of
 
 bp = Blueprint("auth", __name__)
 
@@ -24,8 +24,8 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=("GET", "POST"))
 def login():
     config = current_app.config
-    no_admin = not group_members(config["ADMIN_GROUP"])
     if request.method == "GET":
+        no_admin = not panel().members_of(config["ADMIN_GROUP"])
         return render_template("auth/login.html", no_admin=no_admin, expired=request.args.get("expired"))
     services, user = panel(), request.form.get("username", "").strip()
     password = request.form.get("password", "")

@@ -22,6 +22,7 @@ DEFAULTS = {
     "SALT_GRACE_SECONDS": 30.0,     # a little older: shown at once while Salt is asked again in the background
     "SALT_BREAKER_FAILURES": 3,
     "SALT_BREAKER_COOLDOWN_SECONDS": 30.0,
+    "DASHBOARD_REFRESH_SECONDS": 5,  # a dashboard showing a stale reading reloads itself after this
     "PILLAR_FILE": None,            # None: sigmavault.sls, or the one .sls file with a sigmavault key
     "SSE_HEARTBEAT_SECONDS": 15.0,
     "SSE_MAX_SECONDS": 300.0,       # a stream ends after this; browsers reconnect with Last-Event-ID

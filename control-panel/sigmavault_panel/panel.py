@@ -10,7 +10,7 @@ from sigmavault.salt_bridge.call import salt_call
 from sigmavault.site import Site
 from sigmavault_panel.config import panel_dir
 from sigmavault_panel.services import readings
-from sigmavault_panel.services.accounts import pam_authenticator, system_groups
+from sigmavault_panel.services.accounts import group_members, pam_authenticator, system_groups
 from sigmavault_panel.services.bus import EventBus
 from sigmavault_panel.services.pillar_store import PillarStore
 from sigmavault_panel.services.runner import JobRunner
@@ -33,6 +33,7 @@ class Panel:
     throttle: LoginThrottle
     authenticate: object
     groups_of: object
+    members_of: object
     streams: "StreamSlots" = field(default_factory=lambda: StreamSlots(24))
 
 
@@ -78,6 +79,7 @@ def build(app: Flask, site: Site) -> Panel:
                                config["LOGIN_ATTEMPTS_PER_WINDOW"], config["LOGIN_WINDOW_SECONDS"], clock),
         authenticate=config.get("AUTHENTICATE") or pam_authenticator(config["PAM_SERVICE"]),
         groups_of=config.get("GROUPS_OF") or system_groups,
+        members_of=config.get("MEMBERS_OF") or group_members,
         streams=StreamSlots(config["SSE_MAX_STREAMS"]),
     )
 

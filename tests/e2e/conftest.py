@@ -18,6 +18,7 @@ from tests.system.sandbox import private_host_files
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "build" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
+WAIT_MS = 60_000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 
@@ -119,7 +120,7 @@ def panel_url(nas, account):
 
 @pytest.fixture
 def page(request):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
     directory = SCREENSHOTS / request.node.name
     directory.mkdir(parents=True, exist_ok=True)
     for old in directory.glob("*.png"):
@@ -127,6 +128,9 @@ def page(request):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # Every wait is on a condition (an element, a text); a busy machine only makes it take longer.
+        page.set_default_timeout(WAIT_MS)
+        expect.set_options(timeout=WAIT_MS)
         page.shots = Shots(page, directory)
         try:
             yield page

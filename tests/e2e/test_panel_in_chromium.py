@@ -35,7 +35,8 @@ def wait_for_job(page, status: str = "succeeded") -> None:
 
 def test_owner_adds_a_dataset_previews_applies_live_and_rolls_back(page, panel_url, nas, account):
     sign_in(page, panel_url, account)
-    expect(page.locator('article[data-pool="tank"] .badge')).to_have_text("mounted")
+    # Until Salt has answered the dashboard says "stale — nothing read yet" and reloads itself: wait for it.
+    expect(page.locator('article[data-pool="tank"] .badge')).to_have_text("mounted", timeout=JOB_TIMEOUT)
     page.shots("dashboard")
 
     page.goto(f"{panel_url}/pillar/storage")
@@ -75,7 +76,7 @@ def test_owner_adds_a_dataset_previews_applies_live_and_rolls_back(page, panel_u
     assert show.returncode == 0, show.stderr
 
     page.goto(panel_url + "/")
-    expect(page.locator('tr[data-dataset="photos"]')).to_contain_text("64.0 MiB")
+    expect(page.locator('tr[data-dataset="photos"]')).to_contain_text("64.0 MiB", timeout=JOB_TIMEOUT)
     page.shots("dashboard-with-photos")
 
     page.goto(f"{panel_url}/pillar/")

@@ -88,3 +88,7 @@ class FakeAccounts:
 
     def groups_of(self, user: str) -> set[str]:
         return self.users.get(user, ("", set()))[1]
+
+    def members_of(self, group: str) -> list[str]:
+        """Who is in a group, from these accounts only: never the host's own groups."""
+        return sorted(name for name, (_password, groups) in self.users.items() if group in groups)

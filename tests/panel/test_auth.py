@@ -137,6 +137,11 @@ def test_pages_redirect_to_login_and_back(client):
     assert response.headers["Location"].startswith("/login?next=/pillar/storage")
 
 
-def test_login_page_says_no_default_password_ships_when_no_admin_exists(client):
+def test_login_page_says_no_default_password_ships_when_no_admin_exists(client, accounts):
+    accounts.users["alice"][1].discard("sigmavault-admin")   # the test's own accounts, never the host's group
     text = client.get("/login").get_data(as_text=True)
-    assert "no default password" in text
+    assert "no default password" in text and "grant USER" in text
+
+
+def test_login_page_gives_no_grant_hint_once_an_admin_exists(client):
+    assert "no default password" not in client.get("/login").get_data(as_text=True)
