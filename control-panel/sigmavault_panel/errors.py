@@ -3,6 +3,8 @@
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from sigmavault.records import RecordDamaged
+
 TITLES = {400: "Bad request", 401: "Sign in first", 403: "Not allowed", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "Too large", 415: "Unsupported media type",
           422: "Refused", 428: "Precondition required", 429: "Too many requests", 500: "Something broke",
@@ -22,6 +24,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return refuse(error.code or 500, error.description or TITLES.get(error.code, "error"))
+
+    @app.errorhandler(RecordDamaged)
+    def damaged_record(error: RecordDamaged):
+        # The panel cannot serve what depends on the record until its owner repairs it: unavailable, not broken.
+        app.logger.error("damaged record: %s", error)
+        return refuse(503, str(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

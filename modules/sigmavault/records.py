@@ -21,12 +21,15 @@ class RecordDamaged(RuntimeError):
 
 
 def _shape_name(kind: type) -> str:
-    return {list: "a list", dict: "a mapping (JSON object)", str: "a string"}.get(kind, kind.__name__)
+    names = {list: "a list", dict: "a mapping (JSON object)", str: "a string", int: "a number",
+             float: "a number", bool: "true/false", type(None): "null"}
+    return names.get(kind, kind.__name__)
 
 
-def read_json(path: Path, kind: type, remedy: str, default=_MISSING):
-    """The JSON value in path, which must be of `kind` (list, dict …). A missing file gives `default`
-    (or is damage when no default is given); anything else that is wrong raises RecordDamaged."""
+def read_json(path: Path, kind: type, remedy: str, default=_MISSING, each: type | None = None):
+    """The JSON value in path, which must be of `kind` (list, dict …), and with `each` every item of the
+    list (or value of the mapping) of that kind. A missing file gives `default` (or is damage when no
+    default is given); anything else that is wrong raises RecordDamaged."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -48,7 +51,13 @@ def read_json(path: Path, kind: type, remedy: str, default=_MISSING):
         what = "is empty" if not text.strip() else f"is not valid JSON (line {error.lineno}, column {error.colno})"
         raise RecordDamaged(path, f"{what}; it may have been cut short by a crash or a full disk", remedy) from None
     if not isinstance(value, kind):
-        raise RecordDamaged(path, f"holds {type(value).__name__} where {_shape_name(kind)} belongs", remedy)
+        raise RecordDamaged(path, f"holds {_shape_name(type(value))} where {_shape_name(kind)} belongs", remedy)
+    if each is not None:
+        items = value.values() if isinstance(value, dict) else value
+        odd = next((item for item in items if not isinstance(item, each)), _MISSING)
+        if odd is not _MISSING:
+            raise RecordDamaged(path, f"holds {_shape_name(type(odd))} where each entry is {_shape_name(each)}",
+                                remedy)
     return value
 
 

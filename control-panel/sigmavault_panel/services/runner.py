@@ -1,18 +1,19 @@
 """Jobs: one Salt run at a time (preview, apply, rollback), progress published on the event bus, kept on disk."""
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from sigmavault.files import write_atomically
+from sigmavault.records import RecordDamaged, read_json, write_json
 from sigmavault_panel.services.bus import EventBus
 
 log = logging.getLogger(__name__)
 KINDS = ("preview", "apply", "rollback")
+DAMAGED = "damaged record"   # the kind shown for a job whose record cannot be read
+REMEDY = "the job's history is lost; the panel keeps the file and shows it as this job until you remove it"
 
 
 @dataclass
@@ -47,6 +48,18 @@ class Busy(Exception):
 Work = Callable[[Job, Callable[[str, float], None]], None]
 
 
+def _read_job(path: Path) -> Job:
+    record = read_json(path, dict, REMEDY)
+    names = {f.name for f in fields(Job)}
+    if not names >= set(record) >= {"id", "kind", "user"} or record["id"] != _number(path):
+        raise RecordDamaged(path, "is not the record of a job of this panel", REMEDY)
+    return Job(**record)
+
+
+def _number(path: Path) -> int | None:
+    return int(path.stem) if path.stem.isdigit() else None
+
+
 class JobRunner:
     def __init__(self, directory: Path, bus: EventBus, on_finish: Callable[[Job], None] | None = None):
         self.directory = directory
@@ -60,9 +73,13 @@ class JobRunner:
         jobs = []
         for path in sorted(self.directory.glob("*.json")) if self.directory.is_dir() else []:
             try:
-                jobs.append(Job(**json.loads(path.read_text())))
-            except (ValueError, TypeError):
-                log.warning("skipping unreadable job record %s", path)
+                jobs.append(_read_job(path))
+            except RecordDamaged as damage:
+                log.warning("%s", damage)
+                if path.stem.isdigit():   # shown, and its number never reused, so the file is not overwritten
+                    jobs.append(Job(int(path.stem), DAMAGED, "", "error", path.stat().st_mtime,
+                                    path.stat().st_mtime, summary="this job's record cannot be read",
+                                    errors=[str(damage)]))
         for job in jobs:   # a job the panel was running when it stopped did not finish
             if job.status == "running":
                 job.status, job.errors = "error", ["the panel stopped while this job ran"]
@@ -104,7 +121,7 @@ class JobRunner:
     def _save(self, job: Job) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            write_atomically(self.directory / f"{job.id}.json", json.dumps(job.as_dict()), mode=0o600)
+            write_json(self.directory / f"{job.id}.json", job.as_dict(), mode=0o600)
         except OSError:
             log.exception("cannot keep the record of job %s", job.id)
 

@@ -1,17 +1,18 @@
 """API tokens for scripts: shown once, stored only as a SHA-256 hash in the state directory."""
 
 import hashlib
-import json
 import re
 import secrets
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from sigmavault.files import write_atomically
+from sigmavault.records import RecordDamaged, read_json, write_json
 
 PREFIX = "svt_"
+REMEDY = ("API tokens cannot be checked until it is repaired or removed; removing it revokes every "
+          "token (make new ones under Tokens after signing in)")
 NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")   # the OpenAPI document states the same pattern
 
 
@@ -34,14 +35,18 @@ class TokenStore:
         self._lock = threading.Lock()
 
     def _load(self) -> dict[str, dict]:
-        try:
-            return json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return {}
+        """digest -> token fields; a damaged file raises RecordDamaged (no token is trusted from it)."""
+        records = read_json(self.path, dict, REMEDY, default={}, each=dict)
+        names = {f.name for f in fields(Token)}
+        for record in records.values():
+            if set(record) != names:
+                raise RecordDamaged(self.path, f"holds a token without the fields {', '.join(sorted(names))}",
+                                    REMEDY)
+        return records
 
     def _save(self, records: dict[str, dict]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomically(self.path, json.dumps(records, indent=1, sort_keys=True), mode=0o600)
+        write_json(self.path, records, mode=0o600)
 
     def create(self, name: str, role: str, created_by: str) -> tuple[Token, str]:
         """The new token and its secret; the secret is not kept and cannot be shown again."""

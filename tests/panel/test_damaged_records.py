@@ -1,0 +1,52 @@
+"""A damaged record in the panel's state folder is a message naming the file, never a 500 or a lost file."""
+
+from sigmavault_panel import create_app
+from tests.panel.conftest import login
+from tests.panel.test_jobs import finished, start
+
+
+def _restarted(app):
+    """The same panel started again, so it reads its records from disk afresh."""
+    app.extensions["sigmavault"].runner.wait_idle(10)
+    return create_app(dict(app.config))
+
+
+def test_truncated_tokens_file_answers_503_naming_the_file_for_a_bearer_request(app, site):
+    _token, secret = app.extensions["sigmavault"].tokens.create("nightly", "admin", "alice")
+    tokens = site.state_dir / "panel" / "tokens.json"
+    whole = tokens.read_text()
+    tokens.write_text(whole[: len(whole) // 2])
+
+    answer = app.test_client().get("/api/v1/system", headers={"Authorization": f"Bearer {secret}"})
+
+    assert answer.status_code == 503
+    message = answer.get_json()["error"]["message"]
+    assert str(tokens) in message and "not valid JSON" in message and "removing it revokes every token" in message
+    assert "Traceback" not in answer.get_data(as_text=True)
+    assert tokens.read_text() == whole[: len(whole) // 2]   # nothing rewritten behind the owner's back
+
+
+def test_token_entry_of_the_wrong_shape_is_damage_not_a_crash(app, site):
+    tokens = site.state_dir / "panel" / "tokens.json"
+    tokens.parent.mkdir(parents=True, exist_ok=True)
+    tokens.write_text('{"abc": {"id": "1"}}')
+    answer = app.test_client().get("/api/v1/system", headers={"Authorization": "Bearer svt_whatever"})
+    assert answer.status_code == 503 and str(tokens) in answer.get_json()["error"]["message"]
+
+
+def test_truncated_job_record_is_shown_as_that_job_and_never_overwritten(app, admin, site):
+    finished(app, admin, start(admin, "apply"))
+    record = site.state_dir / "panel" / "jobs" / "1.json"
+    damaged = record.read_text()[:40]
+    record.write_text(damaged)
+
+    again = _restarted(app)
+    client = again.test_client()
+    assert login(client, "alice").status_code == 302
+    listing = client.get("/jobs/1").get_data(as_text=True)
+    assert str(record) in listing and "not valid JSON" in listing
+    second = finished(again, client, start(client, "apply"))
+    assert "Apply #2" in second
+    assert record.read_text() == damaged
+    assert (record.parent / "2.json").exists()
+    again.extensions["sigmavault"].reader.shutdown()
