@@ -1,6 +1,6 @@
 """What the CLI prints: plan lines, apply lines, the one-line summary and the status of pools."""
 
-from sigmavault.cli.report import apply_lines, plan_lines, share_lines, status_lines, summary
+from sigmavault.cli.report import apply_lines, plan_lines, plan_summary, share_lines, status_lines, summary
 from sigmavault.cli.state_results import StateResult
 
 FINE = StateResult("validate_pillar", True, "pillar is valid", {}, 0)
@@ -28,14 +28,46 @@ def test_summary_of_nothing():
     assert summary([]) == "0 states: 0 changed, 0 unchanged, 0 failed"
 
 
-def test_plan_lines_mark_would_change_refused_and_fine():
+def test_plan_lines_show_the_refusal_first_then_would_change_and_fine():
     assert list(plan_lines([FINE, WOULD, REFUSED])) == [
+        f"✗ create_dataset_tank_media: {REFUSAL}",
         "  validate_pillar: no change",
         "~ mount_pool_tank",
         "    would format disk_a (/dev/loop0) as btrfs pool tank",
         "    would mount pool tank at /srv/tank",
-        f"✗ create_dataset_tank_media: {REFUSAL}",
     ]
+
+
+PILLAR_REFUSAL = "sigmavault.shares.smb.media.dataset: tank/nope is not a declared pool or dataset"
+REFUSED_PILLAR = StateResult("validate_pillar", False, PILLAR_REFUSAL, {}, 0)
+
+
+def _skipped(count: int) -> list[StateResult]:
+    return [StateResult(f"state_{n}", False, "One or more requisite failed: sigmavault.validate.validate_pillar",
+                        {}, n + 1, ran=False) for n in range(count)]
+
+
+def test_a_refused_plan_shows_the_refusal_and_one_line_for_the_states_behind_it():
+    lines = list(plan_lines([*_skipped(11), REFUSED_PILLAR]))
+    assert lines == [f"✗ validate_pillar: {PILLAR_REFUSAL}",
+                     "  11 more state(s) not run: each needs a state that failed above"]
+    assert not any("requisite" in line for line in lines)
+
+
+def test_plan_summary_counts_refusals_apart_from_the_states_they_held_back():
+    assert plan_summary([REFUSED_PILLAR, *_skipped(7)]) == (
+        "0 state(s) would change, 1 refused, 7 not run behind a refusal")
+    assert plan_summary([FINE, WOULD]) == "1 state(s) would change, 0 refused"
+    assert plan_summary([FINE, FINE]) == "nothing would change"
+
+
+def test_a_failed_apply_collapses_the_states_it_held_back():
+    results = [FINE, DONE, REFUSED, *_skipped(3)]
+    assert list(apply_lines(results)) == [
+        "✓ mount_pool_tank", "    mount pool tank at /srv/tank",
+        f"✗ create_dataset_tank_media: {REFUSAL}",
+        "  3 more state(s) not run: each needs a state that failed above"]
+    assert summary(results) == "6 states: 1 changed, 1 unchanged, 1 failed, 3 not run"
 
 
 def test_apply_lines_show_only_what_changed_or_failed():

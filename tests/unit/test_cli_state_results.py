@@ -52,3 +52,18 @@ def test_entries_that_are_not_states_are_skipped():
 def test_comment_is_always_text():
     results, _ = parse_state_results({"x": {"__id__": "x", "result": True, "comment": ["a", "b"]}})
     assert results == [StateResult("x", True, "['a', 'b']", {}, 0)]
+
+
+def test_a_state_salt_skipped_behind_a_failed_requisite_is_not_a_refusal_of_its_own():
+    reply = {
+        "a_|-validate_pillar_|-v_|-valid": {"__id__": "validate_pillar", "result": False, "comment": "refused",
+                                            "changes": {}, "__run_num__": 0},
+        "b_|-mount_pool_tank_|-t_|-present": {
+            "__id__": "mount_pool_tank", "result": False, "__state_ran__": False, "changes": {}, "__run_num__": 1,
+            "comment": "One or more requisite failed: sigmavault.validate.validate_pillar"},
+        "c_|-older_salt_|-o_|-present": {
+            "__id__": "older_salt", "result": False, "changes": {}, "__run_num__": 2,
+            "comment": "One or more requisite failed: sigmavault.validate.validate_pillar"}}
+    results, _ = parse_state_results(reply)
+    assert [(r.id, r.refused, r.skipped) for r in results] == [
+        ("validate_pillar", True, False), ("mount_pool_tank", False, True), ("older_salt", False, True)]

@@ -7,31 +7,55 @@ from sigmavault.storage.sizes import human
 
 
 def plan_lines(results: list[StateResult]) -> Iterator[str]:
+    """The refusals first (they are why nothing will run), then each state that would change or is fine,
+    then one line for the states Salt skipped behind a refusal."""
     for state in results:
-        if state.result is False:
+        if state.refused:
             yield f"✗ {state.id}: {state.comment}"
-        elif state.result is None:
+    for state in results:
+        if state.result is None:
             yield f"~ {state.id}"
             for step in state.changes.get("would", []):
                 yield f"    would {step}"
-        else:
+        elif state.result:
             yield f"  {state.id}: no change"
+    yield from _skipped_line(results)
 
 
 def apply_lines(results: list[StateResult]) -> Iterator[str]:
     for state in results:
-        if state.result is False:
+        if state.refused:
             yield f"✗ {state.id}: {state.comment}"
-        elif state.changed:
+        elif state.result is not False and state.changed:
             yield f"✓ {state.id}"
             for step in state.changes.get("done", []):
                 yield f"    {step}"
+    yield from _skipped_line(results)
+
+
+def _skipped_line(results: list[StateResult]) -> Iterator[str]:
+    skipped = sum(1 for s in results if s.skipped)
+    if skipped:
+        yield f"  {skipped} more state(s) not run: each needs a state that failed above"
 
 
 def summary(results: list[StateResult]) -> str:
-    failed = sum(1 for s in results if s.result is False)
+    failed = sum(1 for s in results if s.refused)
+    skipped = sum(1 for s in results if s.skipped)
     changed = sum(1 for s in results if s.result is not False and s.changed)
-    return f"{len(results)} states: {changed} changed, {len(results) - changed - failed} unchanged, {failed} failed"
+    unchanged = len(results) - changed - failed - skipped
+    return (f"{len(results)} states: {changed} changed, {unchanged} unchanged, {failed} failed"
+            + (f", {skipped} not run" if skipped else ""))
+
+
+def plan_summary(results: list[StateResult]) -> str:
+    would = sum(1 for s in results if s.result is None)
+    refused = sum(1 for s in results if s.refused)
+    skipped = sum(1 for s in results if s.skipped)
+    if not (would or refused or skipped):
+        return "nothing would change"
+    return (f"{would} state(s) would change, {refused} refused"
+            + (f", {skipped} not run behind a refusal" if skipped else ""))
 
 
 def status_lines(status: dict) -> Iterator[str]:
