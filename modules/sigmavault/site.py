@@ -13,11 +13,20 @@ DEFAULT_FSTAB = Path("/etc/fstab")
 DEFAULT_ETC = Path("/etc")
 # An installed box keeps its owner's pillar here (the image's first boot puts it there).
 INSTALLED_PILLAR_DIR = Path("/etc/sigmavault/pillar")
+# `make demo`'s box: its virtual disks, state and fstab. The example pillar names disks in here, so
+# that pillar (and a copy of it kept in here, as the panel's) is always the demo's, never the host's.
+DEMO_DIR = Path("/var/lib/sigmavault-demo")
 
 
 def default_pillar_dir() -> Path:
     """The box's own pillar once it has one, else the example pillar of the tree."""
     return INSTALLED_PILLAR_DIR if (INSTALLED_PILLAR_DIR / "top.sls").exists() else tree.example_pillar_dir()
+
+
+def is_demo_pillar(pillar_dir: Path) -> bool:
+    """The tree's example pillar, or a pillar kept under the demo's folder."""
+    resolved = pillar_dir.resolve()
+    return resolved == tree.example_pillar_dir().resolve() or resolved.is_relative_to(DEMO_DIR.resolve())
 
 
 @dataclass(frozen=True)
@@ -39,11 +48,15 @@ class Site:
     def from_environment(cls, pillar_dir: str | None = None, state_dir: str | None = None,
                          fstab: str | None = None) -> "Site":
         """Explicit arguments win, then SIGMAVAULT_PILLAR / _STATE_DIR / _FSTAB / _ETC, then the defaults
-        (the installed pillar when the box has one)."""
+        (the installed pillar when the box has one). The demo's pillar defaults to the demo's state and
+        fstab (under DEMO_DIR): following the README never records the demo's pools in the host's fstab."""
+        pillar = Path(pillar_dir or os.environ.get("SIGMAVAULT_PILLAR") or default_pillar_dir()).resolve()
+        state_default, fstab_default = (
+            (DEMO_DIR / "state", DEMO_DIR / "fstab") if is_demo_pillar(pillar) else (DEFAULT_STATE_DIR, DEFAULT_FSTAB))
         return cls(
-            pillar_dir=Path(pillar_dir or os.environ.get("SIGMAVAULT_PILLAR") or default_pillar_dir()).resolve(),
-            state_dir=Path(state_dir or os.environ.get("SIGMAVAULT_STATE_DIR") or DEFAULT_STATE_DIR).resolve(),
-            fstab=Path(fstab or os.environ.get("SIGMAVAULT_FSTAB") or DEFAULT_FSTAB),
+            pillar_dir=pillar,
+            state_dir=Path(state_dir or os.environ.get("SIGMAVAULT_STATE_DIR") or state_default).resolve(),
+            fstab=Path(fstab or os.environ.get("SIGMAVAULT_FSTAB") or fstab_default),
             etc=Path(os.environ.get("SIGMAVAULT_ETC") or DEFAULT_ETC),
         )
 

@@ -53,8 +53,18 @@ def test_salt_state_lives_under_the_sites_state_dir(site):
     assert config["log_file"] == f"{state}/salt/minion.log"
 
 
-def test_pillar_comes_from_the_sites_pillar_dir_only(site):
-    assert minion_config(site)["pillar_roots"] == {"base": [str(site.pillar_dir)]}
+def test_salt_reads_no_pillar_file_and_the_ext_pillar_reads_the_sites_pillar(site):
+    config = minion_config(site)
+    assert config["pillar_roots"] == {"base": []}
+    assert config["ext_pillar"] == [{"sigmavault": {}}]
+    assert config["pillar_dirs"] == [f"{tree.root()}/modules/_pillar"]
+    assert Site.from_opts(config).pillar_dir == site.pillar_dir
+
+
+def test_no_renderer_but_jinja_and_yaml_is_allowed_for_any_sls(site):
+    config = minion_config(site)
+    assert config["renderer"] == "jinja|yaml"
+    assert config["renderer_whitelist"] == ["jinja", "yaml"]
 
 
 def test_fstab_and_etc_of_the_site_are_passed_to_the_states(site):
@@ -111,14 +121,14 @@ def test_explicit_site_arguments_win_over_the_environment(tmp_path, monkeypatch)
     assert site.fstab == tmp_path / "env-fstab"
 
 
-def test_site_defaults_to_the_example_pillar_and_the_real_fstab(tmp_path, monkeypatch):
+def test_site_defaults_to_the_example_pillar_on_the_demos_paths(tmp_path, monkeypatch):
     for name in ("SIGMAVAULT_PILLAR", "SIGMAVAULT_STATE_DIR", "SIGMAVAULT_FSTAB"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(site_module, "INSTALLED_PILLAR_DIR", tmp_path / "no-such-pillar")
     site = Site.from_environment()
     assert site.pillar_dir == tree.example_pillar_dir().resolve()
-    assert site.state_dir == Path("/var/lib/sigmavault")
-    assert site.fstab == Path("/etc/fstab")
+    assert site.state_dir == (site_module.DEMO_DIR / "state").resolve()
+    assert site.fstab == site_module.DEMO_DIR / "fstab"
 
 
 def test_an_installed_box_defaults_to_its_own_pillar(tmp_path, monkeypatch):
