@@ -1,4 +1,5 @@
-"""sigmavault validate | plan | apply | status. Exit codes: 0 fine, 1 refused or failed, 3 Salt unreachable."""
+"""sigmavault validate | plan | apply | status. Exit codes: 0 fine, 1 refused (the pillar, a bad YAML file
+included) or failed, 3 Salt itself could not run."""
 
 import json
 import sys
@@ -6,6 +7,7 @@ import sys
 import click
 
 from sigmavault.cli import report
+from sigmavault.cli.pillar_errors import is_pillar_render_failure, readable, readable_errors
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.salt_bridge.call import SaltUnavailable, salt_call
 from sigmavault.site import Site
@@ -31,12 +33,23 @@ def _call(site: Site, *args: str, **kwargs):
         sys.exit(EXIT_NO_SALT)
 
 
-def _stop_on_salt_errors(errors: list[str]) -> None:
-    if errors:
+def _stop_on_salt_errors(site: Site, errors: list[str]) -> None:
+    if not errors:
+        return
+    if is_pillar_render_failure(errors):
+        click.echo(f"pillar {site.pillar_dir} is refused, nothing changed:", err=True)
+        errors = readable_errors(errors, site.pillar_dir)
+    else:
         click.echo("Salt could not start the run:", err=True)
-        for error in errors:
-            click.echo(f"  {error}", err=True)
-        sys.exit(EXIT_FAILED)
+    for error in errors:
+        click.echo(f"  {error}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def _error_lines(site: Site, errors: list[dict]) -> list[str]:
+    """A pillar file that did not render names itself; schema and rule errors name their key path."""
+    return [f"  {readable(e['message'], site.pillar_dir)}" if e["path"] == "pillar"
+            else f"  {e['path']}: {e['message']}" for e in errors]
 
 
 @cli.command()
@@ -45,13 +58,13 @@ def validate(site: Site) -> None:
     """Check the pillar against the schema and the attached disks."""
     reply = _call(site, "sigmavault_pillar.validate")
     if not isinstance(reply.data, dict):
-        _stop_on_salt_errors([str(reply.data), reply.stderr.strip()])
+        _stop_on_salt_errors(site, [str(reply.data), reply.stderr.strip()])
     if reply.data["valid"]:
         click.echo(f"pillar {site.pillar_dir} is valid")
         return
     click.echo(f"pillar {site.pillar_dir} is refused:")
-    for error in reply.data["errors"]:
-        click.echo(f"  {error['path']}: {error['message']}")
+    for line in _error_lines(site, reply.data["errors"]):
+        click.echo(line)
     sys.exit(EXIT_FAILED)
 
 
@@ -60,13 +73,11 @@ def validate(site: Site) -> None:
 def plan(site: Site) -> None:
     """Show what apply would change, per state, without changing anything."""
     results, errors = parse_state_results(_call(site, "state.apply", "test=True").data)
-    _stop_on_salt_errors(errors)
+    _stop_on_salt_errors(site, errors)
     for line in report.plan_lines(results):
         click.echo(line)
-    would = sum(1 for s in results if s.result is None)
-    failed = sum(1 for s in results if s.result is False)
-    click.echo(f"{would} state(s) would change, {failed} refused" if would or failed else "nothing would change")
-    sys.exit(EXIT_FAILED if failed else 0)
+    click.echo(report.plan_summary(results))
+    sys.exit(EXIT_FAILED if any(s.result is False for s in results) else 0)
 
 
 @cli.command()
@@ -77,7 +88,7 @@ def apply(site: Site) -> None:
         click.echo(f"  … {name} ({seconds:.1f} s)")
 
     results, errors = parse_state_results(_call(site, "state.apply", on_state_done=progress).data)
-    _stop_on_salt_errors(errors)
+    _stop_on_salt_errors(site, errors)
     for line in report.apply_lines(results):
         click.echo(line)
     click.echo(report.summary(results))
@@ -88,22 +99,28 @@ def apply(site: Site) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON")
 @click.pass_obj
 def status(site: Site, as_json: bool) -> None:
-    """Pools, datasets and their usage; SMB shares and NFS exports and whether their servers run."""
+    """What the box has (pools, datasets, usage; SMB shares and NFS exports and whether their servers run),
+    whatever the pillar says, and the pillar's verdict. Exits 1 when the pillar is refused."""
     storage, shares = (_read(site, function) for function in ("sigmavault_storage.status", "sigmavault_shares.status"))
+    refused = not storage.get("valid", False)
     if as_json:
-        click.echo(json.dumps({**storage, "shares": shares}, indent=2))
-        return
+        click.echo(json.dumps({"pillar": str(site.pillar_dir), **storage, "shares": shares}, indent=2))
+        sys.exit(EXIT_FAILED if refused or storage.get("error") else 0)
     if storage.get("error"):
         click.echo(f"cannot read the pools: {storage['error']}", err=True)
-        sys.exit(EXIT_FAILED)
     for line in [*report.status_lines(storage), *report.share_lines(shares)]:
         click.echo(line)
+    if refused:
+        click.echo(f"pillar {site.pillar_dir} is refused (what is shown above is what the box has):")
+        for line in _error_lines(site, storage.get("errors", [])):
+            click.echo(line)
+    sys.exit(EXIT_FAILED if refused or storage.get("error") else 0)
 
 
 def _read(site: Site, function: str) -> dict:
     reply = _call(site, function)
     if not isinstance(reply.data, dict):
-        _stop_on_salt_errors([str(reply.data), reply.stderr.strip()])
+        _stop_on_salt_errors(site, [str(reply.data), reply.stderr.strip()])
     return reply.data
 
 
