@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from sigmavault.secrets import checks, nodekey
+from sigmavault.secrets.errors import SealedError
+from sigmavault.site import Site
 
 __virtualname__ = "sigmavault_keys"
 
@@ -12,7 +14,7 @@ def __virtual__():
 
 
 def state_dir() -> Path:
-    return Path(__opts__.get("sigmavault_state_dir", "/var/lib/sigmavault"))
+    return Site.from_opts(__opts__).state_dir
 
 
 def _encryption() -> dict:
@@ -20,12 +22,17 @@ def _encryption() -> dict:
 
 
 def pillar_dirs() -> list[Path]:
-    return [Path(d) for d in __opts__.get("pillar_roots", {}).get("base", [])]
+    """The site's pillar folder (Salt's own pillar_roots are empty: the ext_pillar reads this one)."""
+    return [Site.from_opts(__opts__).pillar_dir]
 
 
 def node_key() -> dict:
-    """Recipient, profile, creation date and rotation status of the node key; {} when there is none."""
-    node = nodekey.load(state_dir())
+    """Recipient, profile, creation date and rotation status of the node key; {} when there is none,
+    {"error": why} when it cannot be read."""
+    try:
+        node = nodekey.load(state_dir())
+    except SealedError as error:
+        return {"error": str(error)}
     if node is None:
         return {}
     return nodekey.info(node, _encryption().get("rotation_days", 30)).as_dict()
@@ -38,5 +45,9 @@ def rotation_due() -> bool:
 
 def sealed_files() -> list[dict]:
     """Each sealed pillar file and whether it is sealed to the node key and every recovery recipient."""
+    try:
+        nodekey.load(state_dir())
+    except SealedError as error:
+        return [{"path": str(nodekey.node_path(state_dir())), "ok": False, "missing": [], "error": str(error)}]
     return [r.as_dict() for r in checks.sealed_file_reports(pillar_dirs(), state_dir(),
                                                             _encryption().get("recovery_recipients", []))]

@@ -30,7 +30,9 @@ def _moved(value, tree_root: str, state_dir: str):
 def minion_config(site: Site) -> dict:
     installed = yaml.safe_load((tree.root() / "salt" / "minion").read_text())
     config = _moved(installed, str(tree.root()), str(site.state_dir))
-    config["pillar_roots"] = {"base": [str(site.pillar_dir)]}
+    # Salt reads no pillar file itself; the ext_pillar sigmavault reads this folder as data.
+    config["pillar_roots"] = {"base": []}
+    config["sigmavault_pillar_dir"] = str(site.pillar_dir)
     config["sigmavault_fstab"] = str(site.fstab)
     config["sigmavault_etc"] = str(site.etc)
     config.setdefault("id", socket.gethostname())

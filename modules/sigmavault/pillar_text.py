@@ -1,0 +1,200 @@
+"""Pillar text read as data, never as code: the one loader every path uses (Salt, CLI, panel, first boot).
+
+A pillar file is YAML and nothing else. Salt would otherwise honour a first line such as ``#!py`` (Python
+run as root) or ``#!jinja|yaml`` (templates that call ``salt['cmd.run']``), so such a line and any Jinja
+marker are refused before the text is parsed. The YAML itself is read with bounds an attacker cannot
+stretch: size, nesting depth, and the number of nodes the document holds once its aliases are expanded
+(an "alias bomb" of a few hundred bytes names 10^8 leaves and would stall whoever walks it).
+"""
+
+from pathlib import Path
+
+import yaml
+
+from sigmavault.schema.errors import ROOT_KEY, PillarError
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 100_000   # nodes after alias expansion; the example site holds a few hundred
+# Older panels wrote these first lines; they name only YAML (and the step that opened sealed values),
+# so a file that starts with one is still plain data. Any other "#!" line names a renderer: refused.
+LEGACY_HEADERS = ("#!yaml", "#!yaml|sigmavault_sealed")
+TEMPLATE_MARKERS = ("{{", "{%", "{#")
+_SHOWN = 40
+
+
+class PillarTextError(ValueError):
+    """Why a pillar text is not plain data, with the file and, where known, the line and column."""
+
+    def __init__(self, where: str, problem: str, line: int | None = None, column: int | None = None):
+        self.where, self.problem, self.line, self.column = where, problem, line, column
+        at = f"line {line}, column {column}: " if line is not None and column is not None else (
+            f"line {line}: " if line is not None else "")
+        super().__init__(f"{where}: {at}{problem}")
+
+    def as_error(self) -> PillarError:
+        at = f"line {self.line}, column {self.column}: " if self.line is not None and self.column is not None \
+            else (f"line {self.line}: " if self.line is not None else "")
+        return PillarError(self.where, at + self.problem)
+
+
+def shown(text: str) -> str:
+    """A bounded excerpt of untrusted text for a message."""
+    text = text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+    return repr(text)
+
+
+def check_text(text: str, where: str) -> None:
+    """Refuse what makes a pillar file code (a renderer line, Jinja) or too big, before any parsing."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+        raise PillarTextError(where, f"is larger than {MAX_BYTES // 1024} KiB; a pillar is a short description "
+                                     "of the box: split it or remove what is not needed")
+    # Salt reads a file's first line, or a string's first word, as its renderer line: check both.
+    lines = text.lstrip("\ufeff").split("\n")
+    number, first = next(((n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()), (1, ""))
+    if first.startswith("#!") and first.replace(" ", "") not in LEGACY_HEADERS:
+        raise PillarTextError(where, f"starts with a renderer line {shown(first)}; the pillar is plain YAML data, "
+                                     "never a template or a program: remove that line", line=number)
+    for number, line in enumerate(text.split("\n"), start=1):
+        for marker in TEMPLATE_MARKERS:
+            column = line.find(marker)
+            if column >= 0:
+                raise PillarTextError(where, f"holds the template marker {marker!r}; the pillar is plain YAML data "
+                                             "(no Jinja): write the value itself, quoted if needed",
+                                      line=number, column=column + 1)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses deep nesting while composing (PyYAML recurses once per level)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"nests deeper than {MAX_DEPTH} levels; a pillar needs far fewer",
+                               self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document holds once every alias is expanded; refuses cycles and stops past the bound.
+
+    Iterative, memoised by node: shared (aliased) nodes are counted once per use without being walked again."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes and not children_done:
+            continue
+        children = _children(node)
+        if not children_done:
+            if key in on_path:
+                raise _Refused("an alias refers to the mapping or list that holds it (a cycle)", node.start_mark)
+            on_path.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        on_path.discard(key)
+        if any(id(child) not in sizes for child in children):
+            raise _Refused("an alias refers to the mapping or list that holds it (a cycle)", node.start_mark)
+        sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+        if sizes[key] > MAX_NODES:
+            raise _Refused(f"expands to more than {MAX_NODES} values through its aliases (*name); write the "
+                           "values out or use fewer aliases", node.start_mark)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+class _Refused(Exception):
+    def __init__(self, problem: str, mark):
+        super().__init__(problem)
+        self.problem, self.mark = problem, mark
+
+
+def _error(where: str, problem: str, mark) -> PillarTextError:
+    if mark is None:
+        return PillarTextError(where, problem)
+    return PillarTextError(where, problem, line=mark.line + 1, column=mark.column + 1)
+
+
+def compose(text: str, where: str) -> yaml.Node | None:
+    """The checked text as a YAML node graph (spans included, for editing text in place); None when empty."""
+    check_text(text, where)
+    loader = _BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            _expanded_size(root)
+        return root
+    except _Refused as refused:
+        raise _error(where, refused.problem, refused.mark) from None
+    except yaml.MarkedYAMLError as error:
+        problem = f"is not valid YAML: {error.problem or error.context or 'cannot be read'}"
+        raise _error(where, problem, error.problem_mark or error.context_mark) from None
+    except yaml.YAMLError as error:
+        raise PillarTextError(where, f"is not valid YAML: {str(error)[:200]}") from None
+    except RecursionError:   # a defence in depth: MAX_DEPTH keeps the composer far from the limit
+        raise PillarTextError(where, f"nests deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+
+
+def load(text: str, where: str) -> object:
+    """The checked text as plain Python data (dict, list, str, int, float, bool, None, date)."""
+    root = compose(text, where)
+    if root is None:
+        return None
+    loader = _BoundedLoader("")
+    try:
+        return loader.construct_document(root)
+    except yaml.MarkedYAMLError as error:
+        problem = f"is not valid YAML: {error.problem or error.context or 'cannot be read'}"
+        raise _error(where, problem, error.problem_mark or error.context_mark) from None
+    except (yaml.YAMLError, TypeError) as error:   # TypeError: an unhashable key such as a list
+        raise PillarTextError(where, f"is not valid YAML: {str(error)[:200]}") from None
+    finally:
+        loader.dispose()
+
+
+def load_mapping(text: str, where: str) -> dict:
+    """The checked text as a mapping ({} when the file is empty)."""
+    document = load(text, where)
+    if document is None:
+        return {}
+    if not isinstance(document, dict):
+        raise PillarTextError(where, f"must be a mapping with the key {ROOT_KEY}, not a {type(document).__name__}")
+    return document
+
+
+def read_file(path: Path, where: str | None = None) -> dict:
+    """A pillar file from disk as a mapping; every problem names the file."""
+    where = where or str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise PillarTextError(where, f"cannot be read: {error.strerror or error}") from None
+    if len(raw) > MAX_BYTES:
+        raise PillarTextError(where, f"is larger than {MAX_BYTES // 1024} KiB; a pillar is a short description "
+                                     "of the box: split it or remove what is not needed")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PillarTextError(where, f"is not UTF-8 text (byte {error.start})") from None
+    return load_mapping(text, where)
+
