@@ -4,7 +4,7 @@ import os
 import socket
 from pathlib import Path
 
-from sigmavault.disks import signatures
+from sigmavault.disks import blank_probe, signatures
 from sigmavault.mounts import Mount, read_mounts
 
 SKIPPED_PREFIXES = ("ram", "zram")
@@ -77,16 +77,19 @@ def mount_sources(mounts: list[Mount]) -> dict[str, list[str]]:
 
 
 def describe_disk(block: Path, mounts: dict[str, list[str]], by_id_dir: Path = Path("/dev/disk/by-id"),
-                  probe_signature=signatures.probe) -> dict:
+                  probe_signature=signatures.probe, probe_data=blank_probe.data_found) -> dict:
+    """data_found says what a disk without a signature holds where labels live (None: zeros there);
+    a missing or unreadable device node counts as holding data."""
     name = block.name
     devnode = f"/dev/{name}"
     identity = _udev_identity(name) or _sysfs_identity(block)
     partitions = sorted(child.name for child in block.iterdir() if (child / "partition").exists())
     signature = probe_signature(devnode) if os.path.exists(devnode) else None
+    size = int(_read(block / "size") or 0) * 512
     return {
         "name": name,
         "path": devnode,
-        "size_bytes": int(_read(block / "size") or 0) * 512,
+        "size_bytes": size,
         "rotational": _read(block / "queue" / "rotational") == "1",
         "backing_file": _read(block / "loop" / "backing_file"),
         "by_id": _by_id_links(devnode, by_id_dir),
@@ -95,6 +98,7 @@ def describe_disk(block: Path, mounts: dict[str, list[str]], by_id_dir: Path = P
                              for point in mounts.get(node, [])),
         "holders": sorted(os.listdir(block / "holders")) if (block / "holders").is_dir() else [],
         "signature": signature.as_dict() if signature else None,
+        "data_found": None if signature else probe_data(devnode, size),
         "identity_source": "udev" if identity.pop("from_udev", False) else "sysfs",
         **identity,
     }
