@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from sigmavault.pillar_text import MAX_DEPTH
 from sigmavault.records import RecordDamaged
 
 TITLES = {400: "Bad request", 401: "Sign in first", 403: "Not allowed", 404: "Not found",
@@ -30,6 +31,12 @@ def init_app(app: Flask) -> None:
         # The panel cannot serve what depends on the record until its owner repairs it: unavailable, not broken.
         app.logger.error("damaged record: %s", error)
         return refuse(503, str(error))
+
+    @app.errorhandler(RecursionError)
+    def too_deep(error: RecursionError):
+        # JSON bodies and form field names are decoded recursively: hundreds of levels overflow the decoder.
+        return refuse(400, "the request nests too deeply to be read (a JSON body or a form field name); "
+                           f"a pillar needs at most {MAX_DEPTH} levels")
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -198,3 +198,15 @@ def read_file(path: Path, where: str | None = None) -> dict:
         raise PillarTextError(where, f"is not UTF-8 text (byte {error.start})") from None
     return load_mapping(text, where)
 
+
+
+def check_depth(value: object, where: str) -> None:
+    """Refuse data (a JSON body, a form's document) nested deeper than a pillar may be, before it is dumped
+    or validated: both walk it recursively. Iterative, so the check itself cannot overflow."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_DEPTH:
+                raise PillarTextError(where, f"nests deeper than {MAX_DEPTH} levels; a pillar needs far fewer")
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))

@@ -166,7 +166,7 @@ def test_a_version_can_be_read(app, admin):
 def test_templated_pillar_file_is_shown_but_not_edited_in_forms(admin, site):
     (site.pillar_dir / "sigmavault.sls").write_text("{% set x = 1 %}\nsigmavault: {}\n")
     html = admin.get("/pillar/storage").get_data(as_text=True)
-    assert "Salt templating" in html and 'id="save"' not in html
+    assert "template marker" in html and 'id="save"' not in html
 
 
 def test_a_secret_is_never_shown_in_the_form_and_the_form_keeps_it(admin, site):

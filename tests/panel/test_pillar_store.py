@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from sigmavault_panel.services.pillar_store import NotEditable, PillarConflict, PillarRefused, PillarStore
-from sigmavault_panel.services.pillar_text import COMMENT, etag_of, shebang
+from sigmavault_panel.services.pillar_text import COMMENT, etag_of
 from tests.panel.conftest import PILLAR
 
 
@@ -36,7 +36,7 @@ def test_first_write_starts_the_history_with_the_pillar_as_found_then_the_edit(s
     saved = store.save_document(with_dataset("photos"), store.read().etag, "alice", "Add photos")
     assert git_log(site.pillar_dir) == ["alice|Add photos", "SigmaVault panel|Pillar as the panel first found it"]
     assert saved.sigmavault["storage"]["pools"]["tank"]["datasets"]["photos"] == {"quota": "1G"}
-    assert saved.text.startswith(shebang() + COMMENT) and saved.version == store.history.head()
+    assert saved.text.startswith(COMMENT) and saved.version == store.history.head()
 
 
 def test_write_with_a_stale_etag_is_a_conflict_and_writes_nothing(store, site):
@@ -58,9 +58,10 @@ def test_invalid_pillar_is_refused_with_key_paths_and_nothing_is_written(store, 
 
 
 @pytest.mark.parametrize("text, words", [
-    ("sigmavault: [unclosed\n", "is not valid YAML: line 2"),
-    ("sigmavault:\n  system: {hostname: '{{ salt.cmd.run(\"id\") }}'}\n", "Salt templating"),
-    ("{% set x = 1 %}\nsigmavault: {}\n", "Salt templating"),
+    ("sigmavault: [unclosed\n", "line 2, column 1: is not valid YAML"),
+    ("sigmavault:\n  system: {hostname: '{{ salt.cmd.run(\"id\") }}'}\n", "template marker '{{'"),
+    ("{% set x = 1 %}\nsigmavault: {}\n", "template marker '{%'"),
+    ("#!py\nsigmavault: {}\n", "renderer line '#!py'"),
     ("- a list\n", "must be a mapping"),
 ])
 def test_text_that_is_not_plain_yaml_mapping_is_refused(store, text, words):
@@ -121,10 +122,6 @@ def test_the_pillar_file_is_found_by_its_sigmavault_key_when_not_named_sigmavaul
     assert PillarStore(tmp_path, tmp_path / "lock").filename == "site.sls"
 
 
-@pytest.mark.parametrize("renderer, expected", [
-    (None, "#!yaml\n"), ("jinja|yaml", "#!yaml\n"), ("jinja|yaml|sigmavault_sealed", "#!yaml|sigmavault_sealed\n"),
-    ("jinja", "#!yaml\n")])
-def test_written_files_render_as_plain_yaml_through_the_rest_of_the_configured_pipeline(tmp_path, renderer, expected):
-    minion = tmp_path / "minion"
-    minion.write_text(yaml.safe_dump({"file_client": "local", **({"renderer": renderer} if renderer else {})}))
-    assert shebang(minion) == expected
+def test_written_files_are_plain_yaml_without_a_renderer_line(store):
+    saved = store.save_document(with_dataset("photos"), store.read().etag, "alice", "x")
+    assert not any(line.startswith("#!") for line in saved.text.splitlines())

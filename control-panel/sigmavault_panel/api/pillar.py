@@ -2,6 +2,7 @@
 
 from flask import g, jsonify, request
 
+from sigmavault.pillar_text import PillarTextError, check_depth
 from sigmavault.schema.errors import ROOT_KEY
 from sigmavault_panel.api import BodyError, bp, json_body, start_job
 from sigmavault_panel.errors import refuse
@@ -18,6 +19,10 @@ def _text_of(body: dict) -> str:
         raise BodyError(422, "send either {\"document\": {…the sigmavault mapping…}} or {\"text\": \"…YAML…\"}")
     if "text" in body:
         return body["text"]
+    try:
+        check_depth(body["document"], f"{ROOT_KEY} (the document sent)")
+    except PillarTextError as error:
+        raise BodyError(422, str(error)) from None
     return render({**panel().store.read().pillar, ROOT_KEY: body["document"]})
 
 

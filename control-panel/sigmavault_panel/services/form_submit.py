@@ -4,6 +4,7 @@ import copy
 import json
 import re
 
+from sigmavault.pillar_text import MAX_DEPTH, shown
 from sigmavault.schema import PillarError, key_path
 from sigmavault.schema.errors import ROOT_KEY
 from sigmavault.schema.loader import load_schema, rules_at
@@ -44,6 +45,10 @@ def _get(document: dict, path: tuple):
     return document
 
 
+class _FieldTooDeep(ValueError):
+    pass
+
+
 def _fields(form, domain: str, prefix: str):
     """(form name, document path) of the fields with this prefix that lie in domain."""
     for name in form:
@@ -52,14 +57,26 @@ def _fields(form, domain: str, prefix: str):
             continue
         try:
             path = tuple(json.loads(encoded))
+        except RecursionError:   # a name such as v:[[[[…]]]] nested past what the decoder can follow
+            raise _FieldTooDeep(name) from None
         except (ValueError, TypeError):
             continue
+        if len(path) > MAX_DEPTH:
+            raise _FieldTooDeep(name)
         if path and path[0] == domain and all(isinstance(p, str) for p in path):
             yield name, path
 
 
 def apply_form(domain: str, form, document: dict) -> tuple[dict, dict[tuple, Pending], list[PillarError]]:
     """(the sigmavault mapping with the form applied, new entries by collection path, problems)."""
+    try:
+        return _applied(domain, form, document)
+    except _FieldTooDeep as refused:
+        return document, {}, [PillarError("form", f"the field name {shown(str(refused))} nests deeper than "
+                                                  f"{MAX_DEPTH} levels; reload the form and submit it again")]
+
+
+def _applied(domain: str, form, document: dict) -> tuple[dict, dict[tuple, Pending], list[PillarError]]:
     schema, result, problems, pending = load_schema(), copy.deepcopy(document), [], {}
     for name, path in _fields(form, domain, "v"):
         rules = rules_at(schema, (ROOT_KEY, *path))

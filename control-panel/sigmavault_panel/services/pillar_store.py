@@ -1,7 +1,6 @@
 """The pillar file the panel edits: read with an ETag, validated, written atomically, one git version per write."""
 
 import fcntl
-import os
 import re
 import threading
 from contextlib import contextmanager
@@ -114,8 +113,7 @@ class PillarStore:
         if self.history.dirty():
             self.history.commit(*COMMITTER, "Changes made outside the panel")
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o600
-        write_atomically(self.path, text, mode)
-        _fsync(self.path)
+        write_atomically(self.path, text, mode)   # fsyncs the file and its folder
         name = re.sub(r"[^A-Za-z0-9._:+() -]", "_", author)[:64] or "unknown"
         self.history.commit(name, f"{name.replace(' ', '_')}@panel.sigmavault.invalid",
                             " ".join((message or "Edit the pillar").split())[:200])
@@ -130,12 +128,3 @@ class PillarStore:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _fsync(path: Path) -> None:
-    for target, flags in ((path, os.O_RDONLY), (path.parent, os.O_RDONLY | os.O_DIRECTORY)):
-        descriptor = os.open(target, flags)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
