@@ -1,8 +1,7 @@
 """Execution module: what the declared pools and datasets look like now (sigmavault.storage.status)."""
 
-from sigmavault.command import CommandError
-from sigmavault.disks.inventory import list_disks
-from sigmavault.storage.status import pool_status
+from sigmavault.site import Site
+from sigmavault.storage.status import storage_status
 from sigmavault.storage.unlock import unlock as unlock_volumes
 
 __virtualname__ = "sigmavault_storage"
@@ -13,12 +12,12 @@ def __virtual__():
 
 
 def status() -> dict:
-    document = __salt__["sigmavault_pillar.document"]()
-    try:
-        pools = pool_status(document["storage"], __salt__["sigmavault_pillar.fstab_path"]()) if document else []
-        return {"valid": bool(document), "pools": pools, "disks": list_disks()}
-    except CommandError as error:
-        return {"valid": bool(document), "pools": [], "disks": [], "error": str(error)}
+    """What the box has, whatever the pillar says, and the pillar's verdict on this box."""
+    judge = __salt__["sigmavault_pillar.validate"]
+    verdict = judge()
+    readable = verdict["valid"] or judge(environment=False)["valid"]   # a missing disk still shows the pools
+    document = __salt__["sigmavault_pillar.document"]() if readable else {}
+    return storage_status(document, verdict, Site.from_opts(__opts__).fstab)
 
 
 def unlock() -> dict:

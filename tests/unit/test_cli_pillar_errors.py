@@ -33,3 +33,9 @@ def test_other_messages_pass_unchanged(tmp_path):
     message = f"{tmp_path}/sigmavault.sls: line 2, column 1: is not valid YAML: mapping values are not allowed"
     assert readable(message, tmp_path) == message
     assert not is_pillar_render_failure(["No matching sls found for 'sigmavault' in env 'base'"])
+
+
+def test_salts_prefix_on_the_pillar_loaders_message_is_dropped(tmp_path):
+    message = f"{tmp_path}/sigmavault.sls: line 4, column 8: is not valid YAML: expected ',' or ']', but got ':'"
+    assert readable(f"Failed to load ext_pillar sigmavault: {message}", tmp_path) == message
+    assert is_pillar_render_failure([f"Failed to load ext_pillar sigmavault: {message}"])

@@ -108,8 +108,17 @@ def test_status_of_an_unmounted_pool_says_so_loudly():
 
 def test_status_without_pools_tells_valid_from_invalid():
     assert list(status_lines({"valid": True, "pools": []})) == ["no pools declared"]
-    assert list(status_lines({"valid": False, "pools": []})) == [
-        "the pillar does not validate: run `sigmavault validate`"]
+    assert list(status_lines({"valid": False, "pools": []})) == ["no pools found on the box"]
+
+
+def test_status_marks_what_the_box_has_but_the_pillar_does_not_declare():
+    found = {**POOL, "name": "tank", "declared": False, "devices": ["/dev/loop0", "/dev/loop1"],
+             "datasets": [{**POOL["datasets"][0], "declared": False}]}
+    assert list(status_lines({"valid": False, "pools": [found]})) == [
+        "pool tank (btrfs data=raid1 metadata=raid1) at /srv/tank: mounted, not declared in the pillar",
+        "  size 2.0 GiB, used 512.0 MiB, free 1.5 GiB; disks: /dev/loop0, /dev/loop1",
+        "  dataset backups at /srv/tank/backups: uses 16.0 KiB of 256.0 MiB, compression zstd:9, "
+        "not declared in the pillar"]
 
 
 def test_status_lists_shares_and_exports_under_their_servers():

@@ -9,11 +9,12 @@ from pathlib import Path
 
 _RENDERING = re.compile(r"Rendering SLS '(?:[^:']*:)?(?P<sls>[^']+)' failed(?:, render error)?:\s*", re.S)
 _HEADER = "Pillar failed to render with the following messages:"
+_EXT_PILLAR = re.compile(r"^Failed to load ext_pillar \S+: ")   # Salt's prefix on its pillar loader's message
 _MARK = re.compile(r'^\s*in "<unicode string>", line (?P<line>\d+), column (?P<column>\d+)\s*$')
 
 
 def is_pillar_render_failure(errors: list[str]) -> bool:
-    return any(_HEADER in error or _RENDERING.search(error) for error in errors)
+    return any(_HEADER in error or _RENDERING.search(error) or _EXT_PILLAR.match(error) for error in errors)
 
 
 def sls_file(pillar_dir: Path, sls: str) -> Path:
@@ -26,7 +27,7 @@ def readable(message: str, pillar_dir: Path) -> str:
     """'FILE: line L, column C: PROBLEM' for Salt's render failure; any other message as it came."""
     match = _RENDERING.search(message)
     if not match:
-        return message.strip()
+        return _EXT_PILLAR.sub("", message.strip())
     where = sls_file(pillar_dir, match["sls"])
     problem, marks = [], []
     for line in message[match.end():].splitlines():

@@ -11,7 +11,7 @@ def plan_lines(results: list[StateResult]) -> Iterator[str]:
     then one line for the states Salt skipped behind a refusal."""
     for state in results:
         if state.refused:
-            yield f"✗ {state.id}: {state.comment}"
+            yield f"✗ {state.id}: {_indented(state.comment)}"
     for state in results:
         if state.result is None:
             yield f"~ {state.id}"
@@ -25,12 +25,17 @@ def plan_lines(results: list[StateResult]) -> Iterator[str]:
 def apply_lines(results: list[StateResult]) -> Iterator[str]:
     for state in results:
         if state.refused:
-            yield f"✗ {state.id}: {state.comment}"
+            yield f"✗ {state.id}: {_indented(state.comment)}"
         elif state.result is not False and state.changed:
             yield f"✓ {state.id}"
             for step in state.changes.get("done", []):
                 yield f"    {step}"
     yield from _skipped_line(results)
+
+
+def _indented(comment: str) -> str:
+    """A comment of several lines (a refusal lists its errors) stays under its state."""
+    return "\n    ".join(line.strip() for line in comment.strip().splitlines())
 
 
 def _skipped_line(results: list[StateResult]) -> Iterator[str]:
@@ -59,25 +64,30 @@ def plan_summary(results: list[StateResult]) -> str:
 
 
 def status_lines(status: dict) -> Iterator[str]:
+    """Every pool the box has: the declared ones, then those only the box knows (marked not declared)."""
     if not status["pools"]:
-        yield "no pools declared" if status["valid"] else "the pillar does not validate: run `sigmavault validate`"
+        yield "no pools declared" if status["valid"] else "no pools found on the box"
     for pool in status["pools"]:
         state = "mounted" if pool["mounted"] else "NOT MOUNTED"
         profiles = " ".join(f"{k}={','.join(v)}" for k, v in pool.get("profiles", {}).items())
         kind = f"{pool['type']} {profiles}".strip()
-        yield f"pool {pool['name']} ({kind}) at {pool['mountpoint']}: {state}"
+        yield f"pool {pool['name']} ({kind}) at {pool['mountpoint']}: {state}{_undeclared(pool)}"
         if pool.get("health"):
             yield f"  {pool['health']}"
         if pool["mounted"]:
             yield (f"  size {human(pool['size_bytes'])}, used {human(pool['used_bytes'])}, "
-                   f"free {human(pool['free_bytes'])}; disks: {', '.join(pool['devices'])}")
+                   f"free {human(pool['free_bytes'])}; disks: {', '.join(pool['devices']) or 'unknown'}")
         for dataset in pool["datasets"]:
             if not dataset["exists"]:
                 yield f"  dataset {dataset['name']}: missing (run `sigmavault apply`)"
                 continue
             yield (f"  dataset {dataset['name']} at {dataset['path']}: uses {human(dataset['referenced_bytes'])}"
                    f" of {human(dataset['quota_bytes']) if dataset['quota_bytes'] else 'no quota'}, "
-                   f"compression {dataset['compression']}{_compsize(dataset.get('compsize'))}")
+                   f"compression {dataset['compression']}{_compsize(dataset.get('compsize'))}{_undeclared(dataset)}")
+
+
+def _undeclared(item: dict) -> str:
+    return "" if item.get("declared", True) else ", not declared in the pillar"
 
 
 def share_lines(shares: dict) -> Iterator[str]:
@@ -87,7 +97,7 @@ def share_lines(shares: dict) -> Iterator[str]:
         state = "running" if server["running"] else ("NOT RUNNING" if items else "not running")
         yield f"{kind} ({server['server']}): {state}" + ("" if items else f", no {kind} {noun}s declared")
         for item in items:
-            yield f"  {noun} {item['name']}: {item['path']}{_share_access(item)}"
+            yield f"  {noun} {item['name']}: {item['path']}{_share_access(item)}{_undeclared(item)}"
 
 
 def _share_access(item: dict) -> str:

@@ -1,12 +1,15 @@
-"""What the declared shares look like now: the SMB shares and NFS exports the pillar declares, what
-each serves, and whether the server that serves them runs."""
+"""What the shares look like now: the SMB shares and NFS exports the pillar declares, what each serves,
+and whether the server that serves them runs. When the pillar is refused (it cannot be read safely), the
+shares are those the box serves: the sections of the smb.conf SigmaVault wrote."""
 
+import configparser
 from pathlib import Path
 
 from sigmavault.services import running, systemd_runs, unit_active
 from sigmavault.shares.nfs_exports import export_plan
 from sigmavault.shares.nfs_plan import NFS_KERNEL, ganesha, nfs_paths
 from sigmavault.shares.paths import data_path
+from sigmavault.shares.smb_conf import HEADER
 from sigmavault.shares.smb_plan import smbd
 
 NFSD_THREADS = Path("/proc/fs/nfsd/threads")
@@ -22,12 +25,43 @@ def kernel_nfsd_running() -> bool:
 
 
 def smb_status(document: dict, etc: Path) -> dict:
+    conf = etc / "samba" / "smb.conf"
+    if not document:
+        return {"server": "smbd", "running": running(smbd(conf)), "shares": served_smb_shares(conf)}
     storage, smb = document.get("storage", {}), document.get("shares", {}).get("smb", {})
     shares = [{"name": name, "dataset": share["dataset"], "path": data_path(storage, share["dataset"]),
                "comment": share["comment"], "read_only": share["read_only"], "guest": share["guest"],
-               "valid_users": share["valid_users"], "valid_groups": share["valid_groups"]}
+               "valid_users": share["valid_users"], "valid_groups": share["valid_groups"], "declared": True}
               for name, share in sorted(smb.items())]
-    return {"server": "smbd", "running": running(smbd(etc / "samba" / "smb.conf")), "shares": shares}
+    return {"server": "smbd", "running": running(smbd(conf)), "shares": shares}
+
+
+def served_smb_shares(conf: Path) -> list[dict]:
+    """The shares of an smb.conf SigmaVault wrote (another program's smb.conf is not ours to report)."""
+    try:
+        text = conf.read_text()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if not text.startswith(HEADER.strip()):
+        return []
+    parser = configparser.ConfigParser(strict=False, interpolation=None, delimiters=("=",),
+                                       comment_prefixes=("#", ";"))
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []
+    shares = []
+    for name in parser.sections():
+        if name == "global":
+            continue
+        section = parser[name]
+        allowed = section.get("valid users", "").split()
+        shares.append({"name": name, "dataset": None, "path": section.get("path", ""),
+                       "comment": section.get("comment", ""), "read_only": section.get("read only") == "yes",
+                       "guest": section.get("guest ok") == "yes",
+                       "valid_users": [a for a in allowed if not a.startswith("@")],
+                       "valid_groups": [a[1:] for a in allowed if a.startswith("@")], "declared": False})
+    return shares
 
 
 def nfs_status(document: dict, etc: Path) -> dict:
@@ -43,6 +77,6 @@ def nfs_status(document: dict, etc: Path) -> dict:
 
 
 def share_status(document: dict, etc: Path) -> dict:
-    """{"valid", "smb": {server, running, shares}, "nfs": {backend, server, running, exports}}; an empty
-    document (a pillar that does not validate) declares no shares."""
+    """{"valid", "smb": {server, running, shares}, "nfs": {backend, server, running, exports}}; document is
+    the pillar when its own rules hold, else {}: the SMB shares are then those smb.conf serves."""
     return {"valid": bool(document), "smb": smb_status(document, etc), "nfs": nfs_status(document, etc)}
