@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import yaml
-
+from sigmavault import pillar_text
 from sigmavault.crypto.recipients import Identity
 from sigmavault.schema.errors import key_path
 from sigmavault.secrets import datakey, yamltext
@@ -113,15 +112,11 @@ def open_data(data: object, identities: Callable[[], list[Identity]], where: str
 
 
 def load(text: str, where: str) -> dict:
+    """A pillar file's data, through the one data-only loader (no renderer line, no Jinja, bounded)."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SealedError(f"{where} is not plain YAML: {error}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise SealedError(f"{where}: the file must be a YAML mapping")
-    return data
+        return pillar_text.load_mapping(text, where)
+    except pillar_text.PillarTextError as error:
+        raise SealedError(str(error)) from None
 
 
 def block_text(wrapped: str, fingerprints: Iterable[str], node: str | None, mac: str) -> str:

@@ -1,16 +1,16 @@
 """The sealed files of a site's pillar, and the encryption settings recovery and rotation need.
 
-These are read straight from the pillar files as plain YAML (not through Salt): a fresh box
-that cannot render its pillar yet must still find its recovery recipients and sealed files.
-So ``sigmavault.encryption`` belongs in a file without Jinja, as in the example site.
+These are read straight from the pillar files (not through Salt), through sigmavault.pillar_text, the one
+data-only loader: a fresh box that cannot open its sealed values yet must still find its recovery
+recipients and sealed files. A file that is not plain data (a renderer line, Jinja) is skipped here;
+Salt's ext_pillar and `sigmavault validate` refuse it with the file named.
 """
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from sigmavault.pillar_text import PillarTextError, read_file
 from sigmavault.secrets.nodekey import DEFAULT_PROFILE
 from sigmavault.secrets.sealfile import META_KEY
 
@@ -36,10 +36,10 @@ def sealed_files(pillar_dir: Path) -> list[Path]:
 
 def _encryption_section(path: Path) -> dict | None:
     try:
-        data = yaml.safe_load(path.read_text())
-    except (yaml.YAMLError, UnicodeDecodeError):
+        data = read_file(path)
+    except PillarTextError:
         return None
-    section = ((data or {}).get("sigmavault") or {}).get("encryption") if isinstance(data, dict) else None
+    section = (data.get("sigmavault") or {}).get("encryption") if isinstance(data.get("sigmavault"), dict) else None
     return section if isinstance(section, dict) else None
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import yaml
 
+from sigmavault import pillar_text
 from sigmavault.schema.errors import key_path
 from sigmavault.secrets.errors import SealedError
 from sigmavault.secrets.values import Path, is_sealed
@@ -18,10 +19,11 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
 def compose(text: str) -> yaml.Node | None:
+    """The file's node graph, read by the one data-only loader (no renderer line, no Jinja, bounded)."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        raise SealedError(f"the file is not plain YAML: {error}") from None
+        return pillar_text.compose(text, "the file")
+    except pillar_text.PillarTextError as error:
+        raise SealedError(str(error)) from None
 
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
