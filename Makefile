@@ -7,7 +7,7 @@ DEMO_ENV := SIGMAVAULT_STATE_DIR=$(DEMO_DIR)/state SIGMAVAULT_FSTAB=$(DEMO_DIR)/
 # Debian packages the box and the tests use; npm (for test vectors) is installed only where no npm exists.
 DEBIAN_PACKAGES := python3 python3-venv python3-dev gcc btrfs-progs btrfs-compsize e2fsprogs xfsprogs \
 	util-linux udev mdadm zstd xz-utils age cryptsetup-bin git chromium \
-	acl samba smbclient samba-testsuite nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils
+	acl samba smbclient samba-testsuite nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils nginx openssl
 STAMP := $(VENV)/.installed
 # The C2SP age test vectors the crypto tests check every case of (pinned: a new release must not change them silently).
 CCTV_AGE := build/npm/node_modules/cctv-age/index.js

@@ -8,7 +8,6 @@ import datetime
 import hashlib
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from sigmavault.site import Site
 from sigmavault.storage.sizes import human
@@ -25,9 +24,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SITE"] = site
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(panel_dir(site.state_dir))
-    if app.config["TRUSTED_PROXIES"]:
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["sigmavault"] = services.build(app, site)
 
     access.init_app(app)      # first: who is asking, and may they

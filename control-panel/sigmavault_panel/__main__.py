@@ -8,6 +8,7 @@ import sys
 import click
 
 from sigmavault.site import Site
+from sigmavault_panel import serving
 from sigmavault_panel.config import DEFAULTS, panel_dir
 from sigmavault_panel.services.tokens import TokenStore
 
@@ -38,16 +39,30 @@ def main(ctx: click.Context) -> None:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=32, show_default=True, type=int,
               help="Server threads; each open event stream holds one")
-def serve(pillar_dir=None, state_dir=None, fstab=None, host="127.0.0.1", port=8080, threads=32) -> None:
-    """Serve the panel with waitress (127.0.0.1 unless told otherwise; the ISO puts nginx with TLS in front)."""
+@click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Reverse proxies in front (the image's nginx: 1) whose X-Forwarded-For/-Proto are believed; "
+                   "0 ignores those headers, so a client cannot choose its own address")
+@click.option("--proxy-address", default="127.0.0.1", show_default=True,
+              help="The address the trusted proxy connects from (only with --trusted-proxies)")
+@click.option("--connection-limit", default=serving.CONNECTION_LIMIT, show_default=True,
+              type=click.IntRange(min=8), help="Open connections served at once")
+@click.option("--idle-timeout", default=serving.IDLE_SECONDS, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a connection may stay open without a request before it is closed")
+def serve(pillar_dir=None, state_dir=None, fstab=None, host="127.0.0.1", port=8080, threads=32,
+          trusted_proxies=0, proxy_address="127.0.0.1", connection_limit=serving.CONNECTION_LIMIT,
+          idle_timeout=serving.IDLE_SECONDS) -> None:
+    """Serve the panel with waitress (127.0.0.1 unless told otherwise; the image puts nginx with TLS in front)."""
     import waitress
 
     from sigmavault_panel import create_app
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     site = Site.from_environment(pillar_dir, state_dir, fstab)
     app = create_app({"SITE": site, "SSE_MAX_STREAMS": max(1, threads - 8)})
-    click.echo(f"SigmaVault panel for pillar {site.pillar_dir} on http://{host}:{port}/", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="", clear_untrusted_proxy_headers=True)
+    serving.allow_open_files(connection_limit + 64)
+    behind = f" behind {trusted_proxies} trusted proxy hop(s) from {proxy_address}" if trusted_proxies else ""
+    click.echo(f"SigmaVault panel for pillar {site.pillar_dir} on http://{host}:{port}/{behind}", err=True)
+    waitress.serve(app, **serving.waitress_settings(host, port, threads, trusted_proxies, proxy_address,
+                                                    connection_limit, idle_timeout))
 
 
 @main.command()

@@ -32,16 +32,17 @@ def login():
     refusal = services.throttle.refusal(request.remote_addr or "-", user)
     if refusal:
         return render_template("auth/login.html", error=refusal, username=user), 429
-    if not user or not password or not services.authenticate(user, password):
+    # The groups are asked before PAM: an account that may not use the panel gets the answer of a wrong
+    # password and its password is never checked here, so the panel is no password oracle for the box.
+    role = role_of(services.groups_of(user), config["ADMIN_GROUP"], config["VIEW_GROUP"]) if user else None
+    if role is None and user:
+        current_app.logger.warning("%r is in neither %s nor %s", user, config["ADMIN_GROUP"], config["VIEW_GROUP"])
+    if role is None or not password or not services.authenticate(user, password):
         services.throttle.failed(user or "-")
         current_app.logger.warning("failed login for %r from %s", user, request.remote_addr)
         return render_template("auth/login.html", error="wrong user name or password", username=user), 401
-    role = role_of(services.groups_of(user), config["ADMIN_GROUP"], config["VIEW_GROUP"])
-    if role is None:
-        return render_template("auth/login.html", username=user, error=(
-            f"{user} may not use the panel: add the account to the group {config['ADMIN_GROUP']} "
-            f"(to administer) or {config['VIEW_GROUP']} (to look)")), 403
     services.throttle.succeeded(user)
+    services.sessions.end(session.get("sid"))   # a second sign-in in this browser ends the first on the server
     session.clear()   # a fresh session id and CSRF token after signing in (no fixation)
     session["sid"] = services.sessions.start(user).id
     current_app.logger.info("%s signed in as %s from %s", user, role, request.remote_addr)

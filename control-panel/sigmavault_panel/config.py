@@ -30,9 +30,8 @@ DEFAULTS = {
     "SESSION_COOKIE_NAME": "sigmavault_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Strict",
-    "SESSION_COOKIE_SECURE": False,  # set True behind TLS (the ISO's nginx)
+    "SESSION_COOKIE_SECURE": False,  # True: always Secure; otherwise Secure whenever the request came over https
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    "TRUSTED_PROXIES": 0,           # reverse proxies in front whose X-Forwarded-For is believed
 }
 
 

@@ -3,7 +3,8 @@
 import hmac
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from sigmavault_panel.errors import refuse
 
@@ -17,6 +18,14 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over https (directly, or through a trusted
+    proxy's X-Forwarded-Proto), so it never travels in clear text once the panel was reached with TLS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
 
 
 def csrf_token() -> str:
@@ -48,6 +57,7 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     app.before_request(_csrf_check)
     app.after_request(_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,5 +1,7 @@
 """Signing in: PAM-checked accounts in the admin or read-only group, lockout, rate limits, timeouts, CSRF."""
 
+import re
+
 import pytest
 
 from tests.panel.conftest import csrf, login
@@ -24,12 +26,47 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(client):
     assert response.status_code == 401 and "wrong user name or password" in response.get_data(as_text=True)
 
 
-def test_account_outside_both_groups_is_refused_and_told_which_groups(client):
-    response = login(client, "mallory")
-    assert response.status_code == 403
-    text = response.get_data(as_text=True)
-    assert "sigmavault-admin" in text and "sigmavault-view" in text
+def answer(response) -> tuple[int, str]:
+    """What a client learns from a login answer (the form's fresh CSRF token aside)."""
+    return response.status_code, re.sub(r'name="csrf_token" value="[^"]+"', "", response.get_data(as_text=True))
+
+
+def test_account_outside_both_groups_gets_the_answer_of_a_wrong_password_and_pam_is_not_asked(app, accounts):
+    right, wrong = app.test_client(), app.test_client()
+    assert answer(login(right, "mallory")) == answer(login(wrong, "mallory", "not-it"))
+    assert answer(login(right, "mallory"))[0] == 401
+    assert "mallory" not in accounts.checked   # its password is never tried: the panel is no password oracle
+    assert right.get("/").status_code == 302
+
+
+def test_a_second_sign_in_in_the_same_browser_ends_the_first_session_on_the_server(client):
+    login(client, "alice")
+    with client.session_transaction() as session:
+        first = dict(session)
+    assert login(client, "victor").status_code == 302
+    with client.session_transaction() as session:
+        assert session["sid"] != first["sid"]
+        session.update(first)   # replay the first sign-in's cookie
     assert client.get("/").status_code == 302
+
+
+def test_the_session_cookie_is_secure_and_http_only_over_https_only(app):
+    over_https = app.test_client().get("/login", base_url="https://nas.example").headers["Set-Cookie"]
+    over_http = app.test_client().get("/login").headers["Set-Cookie"]
+    assert "; Secure" in over_https and "; HttpOnly" in over_https and "SameSite=Strict" in over_https
+    assert "; Secure" not in over_http and "; HttpOnly" in over_http
+
+
+def test_forwarded_headers_are_not_believed_by_the_app_itself(client):
+    """Only the server believes X-Forwarded-*, and only from a configured proxy (tests/panel/test_behind_nginx.py)."""
+    for i in range(20):
+        login_from = {"username": f"user{i}", "password": "bad", "csrf_token": csrf(client)}
+        client.post("/login", data=login_from, headers={"X-Forwarded-For": f"192.0.2.{i}"},
+                    environ_base={"REMOTE_ADDR": "127.0.0.9"})
+    refused = client.post("/login", data={"username": "victor", "password": "victor-secret-1",
+                                          "csrf_token": csrf(client)},
+                          headers={"X-Forwarded-For": "192.0.2.200"}, environ_base={"REMOTE_ADDR": "127.0.0.9"})
+    assert refused.status_code == 429
 
 
 def test_account_locks_after_five_failures_even_for_the_right_password(client, accounts):
