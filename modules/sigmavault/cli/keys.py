@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from sigmavault.crypto import generate_identity
-from sigmavault.secrets import actions, checks, datakey, keyfile, nodekey, rotation, site
+from sigmavault.secrets import actions, checks, datakey, keyfile, nodekey, orphans, rotation, site
 from sigmavault.secrets import backup as backups
 from sigmavault.secrets.errors import SealedError
 from sigmavault.secrets.keypath import parse_key_path
@@ -61,7 +61,7 @@ def gen(site_: Site, profile: str | None, recovery: bool, out: str | None) -> No
     profile = profile or site.settings(site_.pillar_dir).node_key_profile
     try:
         if not recovery:
-            node = nodekey.generate(site_.state_dir, profile)
+            node = orphans.make_first_node_key(site_.state_dir, profile, [site_.pillar_dir])
             click.echo(f"node key {node.path} ({profile}); recipient:\n{node.recipient}")
             return
         if not out:
@@ -85,6 +85,8 @@ def show(site_: Site, as_json: bool) -> None:
         node = nodekey.load(site_.state_dir)
     except SealedError as error:
         _fail(error)
+    if node is None and (refused := orphans.refusal(site_.state_dir, [site_.pillar_dir])):
+        _fail(refused)
     info = nodekey.info(node, settings.rotation_days).as_dict() if node else {}
     files = [r.as_dict() for r in checks.sealed_file_reports([site_.pillar_dir], site_.state_dir,
                                                               settings.recovery_recipients)]

@@ -9,6 +9,7 @@ import click
 from sigmavault.cli import report
 from sigmavault.cli.pillar_errors import is_pillar_render_failure, readable, readable_errors
 from sigmavault.cli.state_results import parse_state_results
+from sigmavault.records import RecordDamaged
 from sigmavault.salt_bridge.call import SaltUnavailable, salt_call
 from sigmavault.site import Site
 
@@ -27,10 +28,16 @@ def cli(ctx: click.Context, pillar_dir: str | None, state_dir: str | None, fstab
 
 def _call(site: Site, *args: str, **kwargs):
     try:
-        return salt_call(site, *args, **kwargs)
+        reply = salt_call(site, *args, **kwargs)
     except SaltUnavailable as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_NO_SALT)
+    except RecordDamaged as damage:
+        click.echo(f"error: {damage}", err=True)
+        sys.exit(EXIT_FAILED)
+    for note in reply.notes:
+        click.echo(f"note: {note}", err=True)
+    return reply
 
 
 def _stop_on_salt_errors(site: Site, errors: list[str]) -> None:

@@ -14,10 +14,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sigmavault.salt_bridge import state_events
+import yaml
+
+from sigmavault.salt_bridge import job_records, state_events
 from sigmavault.salt_bridge.config import write_config_dir
 from sigmavault.site import Site
 
@@ -36,6 +38,7 @@ class SaltReply:
     data: object            # what the function returned (the 'local' value)
     stderr: str
     progress_from: str | None = None   # EVENT_BUS or LOG_LINES when the run was followed
+    notes: list[str] = field(default_factory=list)   # what was repaired before the run (stale job records)
 
 
 def salt_call_binary() -> str:
@@ -45,7 +48,21 @@ def salt_call_binary() -> str:
 
 
 def salt_call(site: Site, *args: str, on_state_done: Callable[[str, float], None] | None = None) -> SaltReply:
+    """Salt's reply; raises RecordDamaged when a damaged Salt job record stops Salt and cannot go yet."""
     config_dir = write_config_dir(site)
+    cachedir = Path(yaml.safe_load((config_dir / "minion").read_text())["cachedir"])
+    notes = job_records.remove_stale_damaged(cachedir, config_dir)
+    reply = _followed(config_dir, args, on_state_done)
+    if not reply.data:
+        blocked = job_records.blocking(cachedir, config_dir)
+        if blocked:
+            raise blocked
+    reply.notes = notes
+    return reply
+
+
+def _followed(config_dir: Path, args: tuple[str, ...],
+              on_state_done: Callable[[str, float], None] | None) -> SaltReply:
     base = [salt_call_binary(), "--config-dir", str(config_dir), "--out", "json", "--retcode-passthrough"]
     if on_state_done is None:
         return _run([*base, "--local", "--log-level", "error", *args])

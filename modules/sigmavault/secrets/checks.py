@@ -5,14 +5,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sigmavault.outcome import Outcome
-from sigmavault.secrets import datakey, nodekey, sealfile, site
+from sigmavault.secrets import datakey, nodekey, orphans, sealfile, site
 from sigmavault.secrets.errors import SealedError
 
 
-def node_key_outcome(state_dir: Path, profile: str, rotation_days: int, test: bool) -> Outcome:
+def node_key_outcome(state_dir: Path, profile: str, rotation_days: int, test: bool,
+                     pillar_dirs: list[Path] = ()) -> Outcome:
     try:
         node = nodekey.load(state_dir)
         if node is None:
+            refused = orphans.refusal(state_dir, list(pillar_dirs))
+            if refused:
+                return Outcome(False, str(refused))
             if test:
                 return Outcome(None, "node key would be made", {"would": [f"generate a {profile} node key"]})
             node = nodekey.generate(state_dir, profile)

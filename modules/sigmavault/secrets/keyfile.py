@@ -64,13 +64,34 @@ def parse(text: str, path: Path) -> KeyFile:
     return KeyFile(path, recipient, created, secrets[0])
 
 
+def _not_a_folder(path: Path) -> Path | None:
+    """The first folder on the way to path that is something else (a file where the keys' folder belongs)."""
+    return next((p for p in reversed(path.parents) if p.exists() and not p.is_dir()), None)
+
+
+def _unusable(path: Path, error: OSError) -> SealedError:
+    blocking = _not_a_folder(path)
+    if blocking is not None:
+        return SealedError(f"{blocking} is a file where the folder of the keys belongs ({path} cannot be there): "
+                           f"move that file aside (if it is the node key, put it back as {path}, mode 0600), "
+                           "then run again")
+    if isinstance(error, IsADirectoryError):
+        return SealedError(f"{path} is a folder where a key file belongs: move it aside, then run again")
+    if isinstance(error, PermissionError):
+        return SealedError(f"{path}: permission denied; keys are readable by root only")
+    return SealedError(f"{path} cannot be used ({error.strerror or error}); check the disk it is on")
+
+
 def read(path: Path) -> KeyFile | None:
     try:
         text = path.read_text()
     except FileNotFoundError:
         return None
-    except PermissionError:
-        raise SealedError(f"{path}: permission denied; keys are readable by root only") from None
+    except OSError as error:
+        raise _unusable(path, error) from None
+    except UnicodeDecodeError:
+        raise SealedError(f"{path}: not a key file (it is not text); put the node key back from a backup "
+                          "or recover with `sigmavault keys recover --identity FILE`") from None
     return parse(text, path)
 
 
@@ -93,12 +114,15 @@ def write_durably(path: Path, text: str | bytes, mode: int) -> None:
 def write(path: Path, secret: str, created: datetime | None = None, own_folder: bool = True) -> KeyFile:
     """Write a new key file: 0600 from its first byte, in a 0700 folder. A folder that is not the key's
     own (where the owner puts a recovery key: a USB stick, a home) keeps its mode."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if own_folder:
-        os.chmod(path.parent, 0o700)
     created = created or datetime.now(UTC).replace(microsecond=0)
     text = text_of(secret, created)
-    write_durably(path, text, 0o600)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if own_folder:
+            os.chmod(path.parent, 0o700)
+        write_durably(path, text, 0o600)
+    except OSError as error:
+        raise _unusable(path, error) from None
     return parse(text, path)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sigmavault.mounts import Mount, mounted_at, read_mounts
+from sigmavault.site import DEFAULT_FSTAB
 from sigmavault.storage import btrfs_facts, fstab
 
 
@@ -21,6 +22,7 @@ class DatasetFacts:
     referenced: int | None = None
     mount: Mount | None = None
     fstab_line: str | None = None
+    fstab_path: Path = DEFAULT_FSTAB       # where the dataset's line is recorded
 
 
 def read_dataset_facts(pool: dict, name: str, dataset: dict, pool_uuid: str | None, fstab_path: Path
@@ -28,7 +30,7 @@ def read_dataset_facts(pool: dict, name: str, dataset: dict, pool_uuid: str | No
     mounts = read_mounts()
     pool_mount = mounted_at(pool["mountpoint"], mounts)
     facts = DatasetFacts(pool_mounted=bool(pool_mount and pool_mount.fstype == "btrfs" and pool_uuid),
-                         pool_uuid=pool_uuid)
+                         pool_uuid=pool_uuid, fstab_path=fstab_path)
     if dataset["mountpoint"]:
         facts.mount = mounted_at(dataset["mountpoint"], mounts)
         facts.fstab_line = fstab.line_for(fstab.read(fstab_path), dataset["mountpoint"])

@@ -7,14 +7,18 @@ pillar is disabled — expired, its SMB entry disabled — while its files and i
 import json
 from pathlib import Path
 
+from sigmavault.records import RecordDamaged, read_json
 from sigmavault.schema.errors import ROOT_KEY, PillarError, key_path
-from sigmavault.steps import Plan
+from sigmavault.steps import Plan, Refused
 from sigmavault.users.accounts import FIRST_REGULAR_ID, AccountFacts
 from sigmavault.users.nthash import nt_hash
 from sigmavault.users.passdb import PassdbEntry, smbpasswd
 
 PRIMARY_GROUP = "users"
 LOGIN_SHELL, NO_SHELL = "/bin/bash", "/usr/sbin/nologin"
+RECORD_REMEDY = ("it lists the accounts SigmaVault made, as a JSON list of names, e.g. [\"alice\", \"bob\"]: "
+                 "repair it, or remove it and apply again (accounts taken out of the pillar earlier "
+                 "are then no longer disabled for you)")
 
 
 def plan_users(users: dict, facts: AccountFacts, passdb: dict[str, PassdbEntry], managed: list[str],
@@ -35,10 +39,12 @@ def plan_users(users: dict, facts: AccountFacts, passdb: dict[str, PassdbEntry],
 
 
 def read_record(record: Path) -> list[str]:
+    """The names in the record; a damaged record refuses the plan, as the accounts it lists are unknown
+    (an account dropped from the pillar would otherwise stay enabled, or a stranger's be disabled)."""
     try:
-        return sorted(json.loads(record.read_text()))
-    except FileNotFoundError:
-        return []
+        return sorted(read_json(record, list, RECORD_REMEDY, default=[], each=str))
+    except RecordDamaged as damage:
+        raise Refused([damage]) from None
 
 
 def _system_name_refusals(accounts: dict, groups: dict, facts: AccountFacts, managed: list[str]):

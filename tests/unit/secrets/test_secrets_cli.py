@@ -54,9 +54,18 @@ def test_unseal_with_a_foreign_node_key_is_a_clear_error(run, tmp_path):
     run("keys", "gen")
     run("seal", "site.sls", KEY, input="s3cret")
     nodekey.node_path(run.state).unlink()
-    run("keys", "gen")
+    nodekey.generate(run.state)    # another box's key put in its place (`keys gen` refuses to make one)
     result = run("unseal", "site.sls", KEY)
     assert result.exit_code == 1 and "sealed for other keys" in result.output and "s3cret" not in result.output
+
+
+def test_keys_gen_refuses_a_new_node_key_while_values_are_sealed_to_the_lost_one(run):
+    run("keys", "gen")
+    run("seal", "site.sls", KEY, input="s3cret")
+    nodekey.node_path(run.state).unlink()
+    result = run("keys", "gen")
+    assert result.exit_code == 1 and "site.sls" in result.output and "sigmavault keys recover" in result.output
+    assert not nodekey.node_path(run.state).exists()
 
 
 def test_show_lists_the_node_key_and_sealed_files(run):
