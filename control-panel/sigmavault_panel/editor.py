@@ -2,9 +2,10 @@
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from sigmavault.schema import PillarError, validate_pillar
+from sigmavault.schema import PillarError
 from sigmavault.schema.errors import ROOT_KEY
 from sigmavault.schema.loader import DOMAINS, load_schema
+from sigmavault.verdict import validate_pillar
 from sigmavault_panel.errors import refuse
 from sigmavault_panel.jobs import start_and_follow
 from sigmavault_panel.panel import panel

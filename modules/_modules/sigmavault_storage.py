@@ -1,6 +1,7 @@
 """Execution module: what the declared pools and datasets look like now (sigmavault.storage.status)."""
 
 from sigmavault.site import Site
+from sigmavault.storage.converge import volume_keys
 from sigmavault.storage.status import storage_status
 from sigmavault.storage.unlock import unlock as unlock_volumes
 
@@ -22,5 +23,5 @@ def status() -> dict:
 
 def unlock() -> dict:
     """Open every encrypted pool's closed volumes with the node key (what `sigmavault unlock` does)."""
-    report = unlock_volumes(__salt__["sigmavault_pillar.volume_keys"]())
+    report = unlock_volumes(volume_keys(__salt__["sigmavault_pillar.document"](), Site.from_opts(__opts__)))
     return {"opened": report.opened, "already_open": report.already_open, "failed": report.failed}

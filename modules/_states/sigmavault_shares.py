@@ -3,6 +3,7 @@
 from sigmavault.outcome import run_plan
 from sigmavault.shares.nfs_plan import nfs_paths, plan_nfs
 from sigmavault.shares.smb_plan import plan_smb
+from sigmavault.site import Site
 
 __virtualname__ = "sigmavault_shares"
 
@@ -11,15 +12,12 @@ def __virtual__():
     return __virtualname__
 
 
-def _converge(name: str, what: str, make_plan) -> dict:
-    return run_plan(what, make_plan, __salt__["sigmavault_pillar.fstab_path"](), __opts__["test"]).as_state(name)
-
-
 def smb_converged(name: str) -> dict:
-    document, etc = __salt__["sigmavault_pillar.document"](), __salt__["sigmavault_pillar.etc_path"]()
-    return _converge(name, "SMB shares", lambda: plan_smb(document, etc / "samba" / "smb.conf"))
+    document, etc = __salt__["sigmavault_pillar.document"](), Site.from_opts(__opts__).etc
+    return run_plan("SMB shares", lambda: plan_smb(document, etc / "samba" / "smb.conf"),
+                    __opts__["test"]).as_state(name)
 
 
 def nfs_converged(name: str) -> dict:
-    document, etc = __salt__["sigmavault_pillar.document"](), __salt__["sigmavault_pillar.etc_path"]()
-    return _converge(name, "NFS exports", lambda: plan_nfs(document, nfs_paths(etc)))
+    document, etc = __salt__["sigmavault_pillar.document"](), Site.from_opts(__opts__).etc
+    return run_plan("NFS exports", lambda: plan_nfs(document, nfs_paths(etc)), __opts__["test"]).as_state(name)

@@ -1,6 +1,7 @@
 """State module: the box's host name and time zone (sigmavault.system.host)."""
 
 from sigmavault.outcome import run_plan
+from sigmavault.site import Site
 from sigmavault.system.host import plan_host, read_host_facts
 
 __virtualname__ = "sigmavault_system"
@@ -11,8 +12,7 @@ def __virtual__():
 
 
 def host_configured(name: str) -> dict:
-    system = __salt__["sigmavault_pillar.document"]()["system"]
-    etc = __salt__["sigmavault_pillar.etc_path"]()
+    system, etc = __salt__["sigmavault_pillar.document"]()["system"], Site.from_opts(__opts__).etc
     outcome = run_plan("host name and time zone", lambda: plan_host(system, read_host_facts(etc), etc),
-                       __salt__["sigmavault_pillar.fstab_path"](), __opts__["test"])
+                       __opts__["test"])
     return outcome.as_state(name)

@@ -7,7 +7,9 @@ and its folder are fsynced, so an fstab, smb.conf or key record is never left em
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(path: Path) -> None:
@@ -18,15 +20,18 @@ def fsync_dir(path: Path) -> None:
         os.close(descriptor)
 
 
-def write_atomically(path: Path, content: str | bytes, mode: int = 0o644) -> None:
-    """Replace path with content: written beside it with its final mode, fsynced, renamed, folder fsynced."""
+@contextlib.contextmanager
+def replacing(path: Path, mode: int = 0o644) -> Iterator[BinaryIO]:
+    """Stream the new content of path into the file this yields (binary, beside path, mode set before the
+    first byte). A clean exit fsyncs it, renames it over path and fsyncs the folder; an exception removes
+    it and leaves path as it was. For content too large to hold (a backup, a decrypted file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
-        with os.fdopen(handle, "wb" if isinstance(content, bytes) else "w") as out:
+        with os.fdopen(handle, "wb") as out:
             os.fchmod(out.fileno(), mode)
-            out.write(content)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
@@ -35,6 +40,12 @@ def write_atomically(path: Path, content: str | bytes, mode: int = 0o644) -> Non
             os.unlink(temporary)
         raise
     fsync_dir(path.parent)
+
+
+def write_atomically(path: Path, content: str | bytes, mode: int = 0o644) -> None:
+    """Replace path with content: written beside it with its final mode, fsynced, renamed, folder fsynced."""
+    with replacing(path, mode) as out:
+        out.write(content.encode() if isinstance(content, str) else content)
 
 
 def read_text(path: Path) -> str | None:

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sigmavault import steps
 from sigmavault.command import CommandError
@@ -20,7 +19,7 @@ class Outcome:
         return {"name": name, "result": self.result, "comment": self.comment, "changes": self.changes}
 
 
-def run_plan(what: str, make_plan: Callable[[], Plan], fstab_path: Path, test: bool) -> Outcome:
+def run_plan(what: str, make_plan: Callable[[], Plan], test: bool) -> Outcome:
     """Salt's contract: in test mode result None and the predicted steps; otherwise the steps that ran."""
     try:
         if test:
@@ -31,7 +30,7 @@ def run_plan(what: str, make_plan: Callable[[], Plan], fstab_path: Path, test: b
             if not predicted:
                 return Outcome(True, f"{what} is as declared")
             return Outcome(None, f"{what} would change", {"would": predicted})
-        done = steps.converge(make_plan, fstab_path)
+        done = steps.converge(make_plan)
     except steps.Refused as refused:
         return Outcome(False, "refused, nothing changed: " + "; ".join(map(str, refused.refusals)))
     except (CommandError, steps.Stuck) as error:

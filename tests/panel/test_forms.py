@@ -5,7 +5,8 @@ import json
 
 from werkzeug.datastructures import MultiDict
 
-from sigmavault.schema import PillarError, validate_pillar
+from sigmavault.schema import PillarError
+from sigmavault.verdict import validate_pillar
 from sigmavault_panel.services import form_submit, forms
 from tests.panel.conftest import PILLAR
 

@@ -12,11 +12,11 @@ import subprocess
 import pytest
 
 from sigmavault.crypto import generate_identity, parse_identity, recipient_of
-from sigmavault.schema import validate_pillar
 from sigmavault.secrets import luks, nodekey
 from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.steps import perform
 from sigmavault.storage import converge, luks_facts
+from sigmavault.verdict import validate_pillar
 from tests.system.conftest import disks_pillar
 from tests.system.loopdisks import sh, signature
 
@@ -59,9 +59,9 @@ def test_the_plans_format_step_makes_a_luks2_volume_its_sealed_key_opens(box, mo
     storage = validate_pillar({"sigmavault": site(box, [(image, device)])}).document["storage"]
     monkeypatch.setattr(luks_facts, "device_mapper_present", lambda: True)
 
-    plan = converge.pool_plan(storage, "tank", box.site.fstab, keys=keys)
+    plan = converge.pool_plan(storage, "tank", box.site, keys)
     assert [s.summary.split(" ")[0] for s in plan.steps[:3]] == ["encrypt", "open", "format"]
-    perform(plan.steps[0], box.site.fstab)
+    perform(plan.steps[0])
 
     header = luks.dump(device)
     assert signature(device) == "crypto_LUKS" and luks.label(device) == "sv-tank-0"
@@ -74,7 +74,7 @@ def test_the_plans_format_step_makes_a_luks2_volume_its_sealed_key_opens(box, mo
     assert not luks.key_opens(device, luks.new_volume_key())
     assert oct(keys.path("tank").stat().st_mode & 0o777) == "0o600"
 
-    again = converge.pool_plan(storage, "tank", box.site.fstab, keys=keys)
+    again = converge.pool_plan(storage, "tank", box.site, keys)
     assert [list(c) for s in again.steps for c in s.commands] == [luks.open_argv(device, "sv-tank-0")]
 
     unlocked = box.cli("unlock")       # finds the volume by its label; opening it needs device-mapper

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from sigmavault import tree
-from sigmavault.schema import validate_pillar
+from sigmavault.verdict import validate_pillar
 
 CAPTURED = Path(__file__).parent / "captured"
 

@@ -128,9 +128,9 @@ def test_mountpoint_mounts_the_subvolume_and_records_it_in_fstab():
     assert _commands(plan) == [
         ["mkdir", "-p", "/srv/media"],
         ["mount", "-t", "btrfs", "-o", "subvol=media,compress=zstd:3,noatime", f"UUID={UUID}", "/srv/media"]]
-    assert plan.steps[-1].fstab_entry == FstabEntry(f"UUID={UUID}", "/srv/media", "btrfs",
+    assert plan.steps[-1].edits[0].change == FstabEntry(f"UUID={UUID}", "/srv/media", "btrfs",
                                                     ("subvol=media", "compress=zstd:3", "noatime"))
-    assert plan.steps[-1].fstab_entry.line() == \
+    assert plan.steps[-1].edits[0].change.line() == \
         f"UUID={UUID} /srv/media btrfs subvol=media,compress=zstd:3,noatime 0 0"
 
 
@@ -142,12 +142,12 @@ def test_mounted_and_recorded_dataset_plans_nothing():
 def test_mounted_dataset_missing_from_fstab_is_only_recorded():
     plan = _plan({"mountpoint": "/srv/media"}, mount=_subvol_mount())
     [step] = plan.steps
-    assert step.commands == () and step.fstab_entry.mountpoint == "/srv/media"
+    assert step.commands == () and step.edits[0].change.mountpoint == "/srv/media"
 
 
 def test_dataset_mount_follows_a_pool_without_compression():
     plan = _plan({"mountpoint": "/srv/media"}, pool_compression="none")
-    assert plan.steps[-1].fstab_entry.options == ("subvol=media", "noatime")
+    assert plan.steps[-1].edits[0].change.options == ("subvol=media", "noatime")
 
 
 @pytest.mark.parametrize("mount", [_subvol_mount("/", "ext4", "/dev/sda1"), _subvol_mount("/photos"),
@@ -170,4 +170,4 @@ def test_path_taken_by_a_plain_folder_is_refused():
 
 def test_dataset_of_a_pool_not_yet_formatted_is_predicted_with_a_placeholder_uuid():
     plan = _plan({"mountpoint": "/srv/media"}, pool_mounted=False, pool_uuid=None, exists=False)
-    assert plan.steps[-1].fstab_entry.source == "UUID=<uuid of the pool>"
+    assert plan.steps[-1].edits[0].change.source == "UUID=<uuid of the pool>"

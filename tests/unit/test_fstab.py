@@ -62,10 +62,10 @@ def test_read_of_a_missing_fstab_is_empty(tmp_path):
     assert fstab.read(tmp_path / "fstab") == ""
 
 
-def test_write_entry_replaces_the_file_keeping_other_lines(tmp_path):
+def test_recording_an_entry_replaces_the_file_keeping_other_lines(tmp_path):
     path = tmp_path / "fstab"
     path.write_text(HOST)
-    fstab.write_entry(path, TANK)
+    fstab.recorded(path, TANK).apply()
     assert path.read_text() == HOST + TANK.line() + "\n"
     assert line_for(path.read_text(), "/srv/tank") == TANK.line()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fstab"]

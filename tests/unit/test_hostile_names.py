@@ -6,7 +6,8 @@ hostile key quoted (repr), never as a raw newline, carriage return or NUL.
 
 import pytest
 
-from sigmavault.schema import key_path, validate_pillar
+from sigmavault.schema import key_path
+from sigmavault.verdict import validate_pillar
 
 from .builders import pillar
 

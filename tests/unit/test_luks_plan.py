@@ -2,7 +2,6 @@
 key that never stands in argv. Opening needs device-mapper, which this host lacks: plans are proven here."""
 
 import base64
-from pathlib import Path
 
 import pytest
 
@@ -10,6 +9,7 @@ from sigmavault import steps
 from sigmavault.crypto import generate_identity, parse_identity, recipient_of
 from sigmavault.secrets import nodekey
 from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.site import Site
 from sigmavault.storage import converge, luks_facts
 from sigmavault.storage.luks_facts import LuksFacts
 from sigmavault.storage.mdadm_facts import MdadmFacts
@@ -48,7 +48,8 @@ def box(monkeypatch, tmp_path):
 def plan_of(keys, tmp_path, devices=("disk_a", "disk_b"), wipe=(), pool_type="btrfs"):
     disks = {"disk_a": {"path": "/dev/sdb", "wipe": "disk_a" in wipe}, "disk_b": {"path": "/dev/sdc"}}
     pool = {"devices": list(devices), "mountpoint": str(tmp_path / "mnt"), "encrypted": True, "type": pool_type}
-    return converge.pool_plan(storage(disks, {"tank": pool}), "tank", tmp_path / "fstab", keys=keys)
+    site = Site(tmp_path / "pillar", tmp_path / "state", fstab=tmp_path / "fstab", etc=tmp_path / "etc")
+    return converge.pool_plan(storage(disks, {"tank": pool}), "tank", site, keys)
 
 
 def commands(plan) -> list[list[str]]:
@@ -94,7 +95,7 @@ def test_a_step_feeds_its_key_to_the_command_on_stdin(monkeypatch, keys):
     monkeypatch.setattr(steps, "run", lambda argv, stdin=None: fed.append((argv, stdin)))
     plan = steps.Plan()
     plan.add("open", ["cryptsetup", "open", "--key-file", "-", "/dev/sdb", "sv-tank-0"], secret=lambda: b"k" * 64)
-    steps.perform(plan.steps[0], Path("/nonexistent/fstab"))
+    steps.perform(plan.steps[0])
     assert fed == [(["cryptsetup", "open", "--key-file", "-", "/dev/sdb", "sv-tank-0"], b"k" * 64)]
 
 

@@ -87,7 +87,7 @@ def test_new_pool_is_created_recorded_formatted_mounted_and_put_in_fstab_in_that
     assert record_array.commands == ()
     assert mount.commands == (("mkdir", "-p", "/srv/tank"),
                               ("mount", "-t", "ext4", "-o", "noatime,nofail", "/dev/md/tank", "/srv/tank"))
-    assert record_fstab.fstab_entry.line() == f"UUID={NEW_UUID} /srv/tank ext4 noatime,nofail 0 0"
+    assert record_fstab.edits[0].change.line() == f"UUID={NEW_UUID} /srv/tank ext4 noatime,nofail 0 0"
 
 
 def test_recording_the_array_in_the_boxs_own_conf_refreshes_the_boot_image():
@@ -111,7 +111,7 @@ def test_new_pool_converges_step_by_step_and_the_next_apply_plans_nothing(monkey
     store = _storage(level=5)
     box = _facts(store)
 
-    def perform(step, fstab_path):
+    def perform(step):
         verb = step.summary.split(" ")[0]
         if verb == "create":    # a new RAID5 counts as degraded while it builds its parity
             box.array = MdArray("raid5", 3, ARRAY_UUID, "nas:tank", "1.2", {p: str(r) for r, p in enumerate(PATHS[:3])})
@@ -123,10 +123,10 @@ def test_new_pool_converges_step_by_step_and_the_next_apply_plans_nothing(monkey
         elif step.writes:
             box.conf_text = step.writes[0][1]
         else:
-            box.fstab_line = step.fstab_entry.line()
+            box.fstab_line = step.edits[0].change.line()
 
     monkeypatch.setattr(steps, "perform", perform)
-    done = steps.converge(lambda: _plan(store, box), Path("/etc/fstab"))
+    done = steps.converge(lambda: _plan(store, box))
     assert [summary.split(" ")[0] for summary in done] == ["create", "record", "format", "mount", "record"]
     assert box.conf_text == f"ARRAY /dev/md/tank metadata=1.2 UUID={ARRAY_UUID}\n"
     assert box.fstab_line == f"UUID={FS_UUID} /srv/tank ext4 noatime 0 0"

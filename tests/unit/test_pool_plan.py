@@ -67,7 +67,7 @@ def test_blank_disks_are_formatted_mounted_and_recorded_in_fstab():
         ("mkdir", "-p", "/srv/tank"),
         ("btrfs", "device", "scan", "/dev/loop0", "/dev/loop1"),
         ("mount", "-t", "btrfs", "-o", "compress=zstd:3,noatime", "/dev/loop0", "/srv/tank"))
-    assert plan.steps[2].fstab_entry == FstabEntry(f"UUID={NEW_UUID}", "/srv/tank", "btrfs",
+    assert plan.steps[2].edits[0].change == FstabEntry(f"UUID={NEW_UUID}", "/srv/tank", "btrfs",
                                                    ("compress=zstd:3", "noatime"))
 
 
@@ -93,7 +93,7 @@ def test_new_pool_with_no_compression_mounts_without_a_compress_option():
     plan = _plan(_storage(["disk_a"], compression="none"))
     mount = _commands(plan)[-1]
     assert mount[mount.index("-o") + 1] == "noatime"
-    assert plan.steps[-1].fstab_entry.options == ("noatime",)
+    assert plan.steps[-1].edits[0].change.options == ("noatime",)
 
 
 # --- consent: what a disk holds is never destroyed unasked ------------------------------------------------
@@ -195,7 +195,7 @@ def test_existing_pool_missing_from_fstab_gets_its_line():
                  **_existing("/dev/loop0", "/dev/loop1", fstab=False))
     [step] = plan.steps
     assert step.commands == ()
-    assert step.fstab_entry.line() == f"UUID={UUID} /srv/tank btrfs compress=zstd:3,noatime 0 0"
+    assert step.edits[0].change.line() == f"UUID={UUID} /srv/tank btrfs compress=zstd:3,noatime 0 0"
 
 
 def test_disk_added_to_devices_is_added_and_rebalanced_in_one_step():
@@ -305,7 +305,7 @@ def test_compression_change_on_a_mounted_pool_remounts_it(compression, option):
     plan = _plan(_storage(["disk_a", "disk_b"], profile={"data": "raid1"}, compression=compression),
                  **_existing("/dev/loop0", "/dev/loop1"))
     assert _commands(plan) == [["mount", "-o", option, "/srv/tank"]]
-    assert [step.fstab_entry is not None for step in plan.steps] == [False, True]
+    assert [bool(step.edits) for step in plan.steps] == [False, True]
 
 
 def test_plain_zstd_matches_the_zstd_3_the_kernel_shows():

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from sigmavault import tree
-from sigmavault.schema import validate_pillar
 from sigmavault.schema.loader import DOMAINS, load_schema
+from sigmavault.verdict import validate_pillar
 
 from .builders import example_pillar
 

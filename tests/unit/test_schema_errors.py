@@ -2,8 +2,9 @@
 
 import pytest
 
-from sigmavault.schema import PillarError, key_path, validate_pillar
+from sigmavault.schema import PillarError, key_path
 from sigmavault.schema.loader import DOMAINS
+from sigmavault.verdict import validate_pillar
 
 from .builders import pillar
 
@@ -149,10 +150,30 @@ def test_errors_are_sorted_by_path_and_not_repeated():
     assert len(paths) == 3
 
 
-def test_other_top_level_pillar_keys_are_left_alone():
+def test_top_level_keys_outside_sigmavault_are_refused_by_name():
     document = pillar()
     document["mine"] = {"anything": [1, 2]}
-    assert validate_pillar(document).ok
+    document["sigmavualt"] = {}
+    result = validate_pillar(document)
+    assert [(e.path, e.message) for e in result.errors] == [
+        (key, "is not a SigmaVault key: everything the box is goes under sigmavault: (move it there or delete it)")
+        for key in ("mine", "sigmavualt")]
+
+
+def test_a_hostile_top_level_key_is_quoted_and_cut_short():
+    [error] = validate_pillar({"x\n[global]" * 40: 1}).errors
+    assert "\n" not in error.path and len(error.path) < 80 and error.path.startswith("['x\\n[global]")
+
+
+def test_salts_report_of_files_that_did_not_render_is_the_verdict_not_an_unknown_key():
+    result = validate_pillar({**pillar(), "_errors": ["sigmavault.sls: mapping values are not allowed here"]})
+    assert [(e.path, e.message) for e in result.errors] == [
+        ("pillar", "sigmavault.sls: mapping values are not allowed here")]
+    assert result.document == {}
+
+
+def test_an_empty_render_report_is_no_error_and_no_key():
+    assert validate_pillar({**pillar(), "_errors": []}).ok
 
 
 def test_empty_pillar_validates_with_every_default():

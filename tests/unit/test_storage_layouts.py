@@ -2,7 +2,8 @@
 
 import pytest
 
-from sigmavault.storage.layouts import identity_of, metadata_profile, minimum_devices
+from sigmavault.disks.identity import identity_of
+from sigmavault.storage.layouts import metadata_profile, minimum_devices
 
 
 def _pool(data: str, devices: int, metadata: str | None = None, **more) -> dict:

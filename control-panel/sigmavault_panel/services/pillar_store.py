@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sigmavault.files import write_atomically
-from sigmavault.schema import PillarError, validate_pillar
+from sigmavault.schema import PillarError
 from sigmavault.schema.errors import ROOT_KEY
+from sigmavault.verdict import validate_pillar
 from sigmavault_panel.services.pillar_text import etag_of, parse, render, same_etag
 from sigmavault_panel.services.versions import COMMITTER, History, Version
 

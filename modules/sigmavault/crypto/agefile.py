@@ -11,12 +11,12 @@ damaged file ``dst`` may already hold the verified beginning; use
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
+
+from sigmavault.files import replacing
 
 from .armor import ArmorReader, ArmorWriter, looks_armored
 from .errors import AgeError, HeaderError, HeaderMacError, NoIdentityMatchError
@@ -95,30 +95,10 @@ def decrypt_to_path(
     identities: Iterable[Identity | str],
     armor: bool | None = None,
 ) -> None:
-    """Decrypt into ``path`` atomically: a 0600 temp file renamed only once all verified."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            if isinstance(stream_in, str | os.PathLike):
-                with open(stream_in, "rb") as src:
-                    decrypt(src, out, identities, armor)
-            else:
-                decrypt(stream_in, out, identities, armor)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    """Decrypt into ``path`` atomically and durably: a 0600 file beside it, renamed only once all verified."""
+    with replacing(Path(path), 0o600) as out:
+        if isinstance(stream_in, str | os.PathLike):
+            with open(stream_in, "rb") as src:
+                decrypt(src, out, identities, armor)
+        else:
+            decrypt(stream_in, out, identities, armor)

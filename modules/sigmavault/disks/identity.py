@@ -2,7 +2,14 @@
 
 import os
 
-from sigmavault.storage.layouts import identity_of
+# The ways a disk may be named, most stable first; a declaration uses exactly one.
+IDENTITY_KEYS = ("by_id", "serial", "wwn", "backing_file", "path")
+
+
+def identity_of(disk: dict) -> tuple[str, str] | None:
+    """The one identity a disk is declared by, as (key, value)."""
+    found = [(key, disk[key]) for key in IDENTITY_KEYS if disk.get(key)]
+    return found[0] if len(found) == 1 else None
 
 
 def _normal_wwn(value: str | None) -> str | None:

@@ -4,6 +4,9 @@ import re
 from dataclasses import dataclass
 
 ROOT_KEY = "sigmavault"
+# Where Salt puts the messages of pillar files that did not render (a sealed value that does not open,
+# bad YAML); not a key of the owner's.
+RENDER_ERRORS = "_errors"
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,12 @@ restored anywhere without SigmaVault (age >= 1.3 for post-quantum keys):
 
     age -d -i recovery.key media.btrfs.zst.age | zstd -d | btrfs receive /srv/restore
 
-Export writes a hidden partial file and renames it only when btrfs send succeeded; restore
-removes what ``btrfs receive`` made if the file fails to authenticate part-way.
+Export streams into a hidden partial file (sigmavault.files.replacing), renamed only when btrfs send
+succeeded and the file is on disk; restore removes what ``btrfs receive`` made if the file fails to
+authenticate part-way.
 """
 
-import contextlib
-import os
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import zstandard
 
 from sigmavault.crypto import AgeError, decrypt, encrypt
 from sigmavault.crypto.recipients import Identity
+from sigmavault.files import replacing
 from sigmavault.secrets.errors import SealedError
 
 
@@ -55,25 +54,19 @@ def export_snapshot(snapshot: Path, out: Path, recipients: list[str], parent: Pa
                     level: int = 3) -> ExportReport:
     """Send a read-only snapshot (incrementally against parent), compress and seal it into out."""
     argv = ["btrfs", "send", "-q", *(["-p", str(parent)] if parent else []), str(snapshot)]
-    handle, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".partial")
     send = _spawn(argv, stdout=subprocess.PIPE)
     try:
         stream = _Counting(send.stdout)
-        with os.fdopen(handle, "wb") as sink:
+        with replacing(out, 0o600) as sink:
             encrypt(zstandard.ZstdCompressor(level=level, threads=-1).stream_reader(stream), sink, recipients)
-            sink.flush()
-            os.fsync(sink.fileno())
-        if send.wait():
-            raise BackupError(f"btrfs send {snapshot} failed: {send.stderr.read().decode().strip()}")
-        os.replace(partial, out)
+            if send.wait():
+                raise BackupError(f"btrfs send {snapshot} failed: {send.stderr.read().decode().strip()}")
     except AgeError as error:
         raise BackupError(f"cannot seal the backup: {error}") from None
     finally:
         if send.poll() is None:
             send.kill()
             send.wait()
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
     return ExportReport(str(out), stream.count, out.stat().st_size)
 
 

@@ -4,29 +4,34 @@ from pathlib import Path
 
 from sigmavault.disks import inventory
 from sigmavault.secrets.volumekeys import VolumeKeys
-from sigmavault.site import DEFAULT_STATE_DIR
+from sigmavault.site import Site
 from sigmavault.steps import Plan
 from sigmavault.storage.dataset_facts import read_dataset_facts
 from sigmavault.storage.dataset_plan import plan_dataset
 from sigmavault.storage.luks_facts import array_entry, open_volumes, read_luks_facts
 from sigmavault.storage.luks_plan import members_of, plan_volumes
-from sigmavault.storage.mdadm_facts import MDADM_CONF, read_mdadm_facts
+from sigmavault.storage.mdadm_facts import read_mdadm_facts
 from sigmavault.storage.mdadm_plan import plan_mdadm_pool
 from sigmavault.storage.pool_facts import PoolFacts, read_pool_facts, resolve_disks
 from sigmavault.storage.pool_plan import plan_btrfs_pool
 
 
-def pool_plan(storage: dict, name: str, fstab_path: Path, mdadm_conf_path: Path = MDADM_CONF,
-              keys: VolumeKeys | None = None) -> Plan:
-    pool, keys = storage["pools"][name], keys or VolumeKeys(DEFAULT_STATE_DIR)
+def volume_keys(document: dict, site: Site) -> VolumeKeys:
+    """The sealed key files of encrypted pools: in the site's state dir, sealed to the node key and the
+    pillar's recovery recipients."""
+    return VolumeKeys(site.state_dir, tuple(document.get("encryption", {}).get("recovery_recipients", [])))
+
+
+def pool_plan(storage: dict, name: str, site: Site, keys: VolumeKeys) -> Plan:
+    pool = storage["pools"][name]
     if pool["type"] == "mdadm":
-        facts = read_mdadm_facts(name, pool, storage["disks"], fstab_path, mdadm_conf_path)
+        facts = read_mdadm_facts(name, pool, storage["disks"], site.fstab, site.mdadm_conf)
         if pool["encrypted"]:
             facts.luks = read_luks_facts(name, [array_entry(facts)], keys.exists(name))
         return plan_mdadm_pool(name, pool, storage["disks"], facts, keys)
     if pool["encrypted"]:
-        return _encrypted_btrfs_plan(storage, name, fstab_path, keys)
-    facts = read_pool_facts(name, pool, storage["disks"], fstab_path)
+        return _encrypted_btrfs_plan(storage, name, site.fstab, keys)
+    facts = read_pool_facts(name, pool, storage["disks"], site.fstab)
     return plan_btrfs_pool(name, pool, storage["disks"], facts)
 
 
@@ -49,12 +54,12 @@ def _encrypted_btrfs_plan(storage: dict, name: str, fstab_path: Path, keys: Volu
     return plan
 
 
-def dataset_plan(storage: dict, pool_name: str, name: str, fstab_path: Path) -> Plan:
+def dataset_plan(storage: dict, pool_name: str, name: str, site: Site) -> Plan:
     pool = storage["pools"][pool_name]
     dataset = pool["datasets"][name]
-    pool_facts = read_pool_facts(pool_name, pool, storage["disks"], fstab_path, pool_devices(storage, pool_name))
+    pool_facts = read_pool_facts(pool_name, pool, storage["disks"], site.fstab, pool_devices(storage, pool_name))
     uuid = pool_facts.filesystem.uuid if pool_facts.filesystem else None
-    return plan_dataset(pool_name, pool, name, dataset, read_dataset_facts(pool, name, dataset, uuid, fstab_path))
+    return plan_dataset(pool_name, pool, name, dataset, read_dataset_facts(pool, name, dataset, uuid, site.fstab))
 
 
 def pool_devices(storage: dict, name: str) -> dict[str, dict]:

@@ -5,7 +5,7 @@ import os
 from sigmavault.schema.errors import PillarError, storage_path
 from sigmavault.steps import Plan
 from sigmavault.storage.dataset_facts import DatasetFacts
-from sigmavault.storage.fstab import FstabEntry
+from sigmavault.storage.fstab import FstabEntry, recorded
 from sigmavault.storage.mount_options import pool_options
 from sigmavault.storage.sizes import to_bytes
 
@@ -65,4 +65,5 @@ def _plan_mount(plan: Plan, pool: dict, pool_name: str, name: str, mountpoint: s
                  ["mount", "-t", "btrfs", "-o", ",".join(options), f"UUID={uuid}", mountpoint])
     entry = FstabEntry(f"UUID={uuid}", mountpoint, "btrfs", tuple(options))
     if facts.fstab_line != entry.line():
-        plan.add(f"record dataset {pool_name}/{name} in fstab: {entry.line()}", fstab_entry=entry)
+        plan.add(f"record dataset {pool_name}/{name} in fstab: {entry.line()}",
+                 edits=(recorded(facts.fstab_path, entry),))

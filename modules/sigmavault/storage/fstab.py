@@ -1,9 +1,9 @@
-"""Persistent mounts: one fstab line per mountpoint, written atomically."""
+"""Persistent mounts: one fstab line per mountpoint, recorded by a step's file edit (steps.FileEdit)."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigmavault.files import write_atomically
+from sigmavault.steps import FileEdit
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,10 @@ class FstabEntry:
 
     def line(self) -> str:
         return f"{self.source} {self.mountpoint} {self.fstype} {','.join(self.options) or 'defaults'} 0 0"
+
+    def __call__(self, text: str) -> str:
+        """The entry is its own edit: fstab text in, the same text with this entry's line out."""
+        return with_entry(text, self)
 
 
 def line_for(text: str, mountpoint: str) -> str | None:
@@ -40,5 +44,6 @@ def read(path: Path) -> str:
         return ""
 
 
-def write_entry(path: Path, entry: FstabEntry) -> None:
-    write_atomically(path, with_entry(read(path), entry))
+def recorded(path: Path, entry: FstabEntry) -> FileEdit:
+    """The edit that records entry in the fstab at path (durably, the rest of the file kept)."""
+    return FileEdit(path, entry)

@@ -30,12 +30,3 @@ def minimum_devices(pool: dict) -> int:
     if pool["type"] == "mdadm":
         return MDADM_MIN_DEVICES.get(pool.get("level") or 1, 2)
     return max(BTRFS_MIN_DEVICES[pool["profile"]["data"]], BTRFS_MIN_DEVICES[metadata_profile(pool)])
-
-
-IDENTITY_KEYS = ("by_id", "serial", "wwn", "backing_file", "path")
-
-
-def identity_of(disk: dict) -> tuple[str, str] | None:
-    """The one identity a disk is declared by, as (key, value)."""
-    found = [(key, disk[key]) for key in IDENTITY_KEYS if disk.get(key)]
-    return found[0] if len(found) == 1 else None

@@ -12,6 +12,7 @@ from sigmavault.disks import inventory, signatures
 from sigmavault.disks.signatures import Signature
 from sigmavault.files import read_text
 from sigmavault.mounts import Mount, mounted_at, read_mounts
+from sigmavault.site import DEFAULT_FSTAB
 from sigmavault.storage import fstab
 from sigmavault.storage.luks_facts import LuksFacts
 from sigmavault.storage.pool_facts import resolve_disks
@@ -43,6 +44,7 @@ class MdadmFacts:
     filesystem: Signature | None = None     # what blkid -p finds on the array
     mount: Mount | None = None              # whatever is mounted at the pool's mountpoint
     fstab_line: str | None = None
+    fstab_path: Path = DEFAULT_FSTAB
     conf_path: Path = MDADM_CONF
     conf_text: str = ""                     # all of mdadm.conf: the plan rewrites it whole, in one rename
     luks: LuksFacts | None = None           # an encrypted pool's volume on the array
@@ -86,7 +88,8 @@ def read_mdadm_facts(name: str, pool: dict, disks: dict, fstab_path: Path,
                      mdadm_conf_path: Path = MDADM_CONF) -> MdadmFacts:
     path = array_path(name)
     facts = MdadmFacts(devices=resolve_disks(disks, inventory.list_disks()), array_path=path,
-                       conf_path=mdadm_conf_path, initramfs_refresh=initramfs_refresh(mdadm_conf_path))
+                       conf_path=mdadm_conf_path, fstab_path=fstab_path,
+                       initramfs_refresh=initramfs_refresh(mdadm_conf_path))
     if os.path.exists(path):
         found = parse_detail_export(run(["mdadm", "--detail", "--export", path]))
         if found:

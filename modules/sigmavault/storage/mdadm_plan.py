@@ -5,7 +5,7 @@ from sigmavault.schema.errors import PillarError, storage_path
 from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.steps import Plan
 from sigmavault.storage.consent import wipe_commands
-from sigmavault.storage.fstab import FstabEntry
+from sigmavault.storage.fstab import FstabEntry, recorded
 from sigmavault.storage.luks_facts import array_entry
 from sigmavault.storage.luks_plan import through_volume
 from sigmavault.storage.mdadm_conf import conf_line_for, parse_array_line, render_array_line, with_array_line
@@ -180,4 +180,5 @@ def _mount(plan: Plan, name: str, pool: dict, facts: MdadmFacts, fs_uuid: str, d
                  ["mount", "-o", ",".join(["remount", *options]), mountpoint])
     entry = FstabEntry(f"UUID={fs_uuid}", mountpoint, fs, tuple(options))
     if facts.fstab_line != entry.line():
-        plan.add(f"record pool {name} in fstab: {entry.line()}", fstab_entry=entry)
+        plan.add(f"record pool {name} in fstab: {entry.line()}",
+                 edits=(recorded(facts.fstab_path, entry),))

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterator
 
+from sigmavault.disks.identity import IDENTITY_KEYS, identity_of
 from sigmavault.schema.errors import PillarError, storage_path
-from sigmavault.storage.layouts import IDENTITY_KEYS, identity_of, is_system_path, minimum_devices
+from sigmavault.storage.layouts import is_system_path, minimum_devices
 from sigmavault.storage.mount_options import MANAGED_OPTIONS
 from sigmavault.storage.sizes import BTRFS_MAX_LIMIT, to_bytes
 

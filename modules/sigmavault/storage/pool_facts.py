@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sigmavault.disks import identity, inventory
 from sigmavault.mounts import Mount, mounted_at, read_mounts
+from sigmavault.site import DEFAULT_FSTAB
 from sigmavault.storage import btrfs_facts, fstab
 from sigmavault.storage.btrfs_facts import Filesystem
 
@@ -16,6 +17,7 @@ class PoolFacts:
     mount: Mount | None = None               # whatever is mounted at the pool's mountpoint
     profiles: dict[str, set[str]] = field(default_factory=dict)   # only known while mounted
     fstab_line: str | None = None
+    fstab_path: Path = DEFAULT_FSTAB         # where the pool's line is recorded
 
 
 def resolve_disks(disks: dict, devices: list[dict]) -> dict[str, dict]:
@@ -39,7 +41,7 @@ def read_pool_facts(name: str, pool: dict, disks: dict, fstab_path: Path,
     """devices, if given, stand for the declared disks (an encrypted pool's open volumes)."""
     resolved = devices if devices is not None else resolve_disks(disks, inventory.list_disks())
     members = [resolved[d] for d in pool["devices"] + pool["remove_devices"] if d in resolved]
-    facts = PoolFacts(devices=resolved, filesystem=pool_filesystem(name, members))
+    facts = PoolFacts(devices=resolved, filesystem=pool_filesystem(name, members), fstab_path=fstab_path)
     facts.mount = mounted_at(pool["mountpoint"], read_mounts())
     if facts.filesystem and facts.mount and facts.mount.source in facts.filesystem.devices:
         facts.profiles = btrfs_facts.profiles(pool["mountpoint"])

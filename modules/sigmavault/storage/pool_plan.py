@@ -3,7 +3,7 @@
 from sigmavault.schema.errors import PillarError, storage_path
 from sigmavault.steps import Plan
 from sigmavault.storage.consent import wipe_commands
-from sigmavault.storage.fstab import FstabEntry
+from sigmavault.storage.fstab import FstabEntry, recorded
 from sigmavault.storage.layouts import metadata_profile
 from sigmavault.storage.mount_options import needs_remount, pool_options, remount_options
 from sigmavault.storage.pool_facts import PoolFacts
@@ -76,7 +76,8 @@ def plan_btrfs_pool(name: str, pool: dict, disks: dict, facts: PoolFacts) -> Pla
                  ["mount", "-o", remount_options(pool), mountpoint])
     entry = FstabEntry(f"UUID={uuid}", mountpoint, "btrfs", tuple(options))
     if facts.fstab_line != entry.line():
-        plan.add(f"record pool {name} in fstab: {entry.line()}", fstab_entry=entry)
+        plan.add(f"record pool {name} in fstab: {entry.line()}",
+                 edits=(recorded(facts.fstab_path, entry),))
     return plan
 
 

@@ -1,13 +1,13 @@
 """Before anything changes: every declared disk is attached, and no pool plan is refused."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from sigmavault.disks import identity, inventory
+from sigmavault.disks.identity import identity_of
 from sigmavault.schema.errors import PillarError, storage_path
 from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.site import Site
 from sigmavault.storage.converge import pool_plan
-from sigmavault.storage.layouts import identity_of
 
 
 def disk_errors(disks: dict, devices: list[dict]) -> Iterator[PillarError]:
@@ -31,11 +31,10 @@ def disk_errors(disks: dict, devices: list[dict]) -> Iterator[PillarError]:
                               f"({', '.join(k for k in ('by_id', 'wwn', 'serial') if k != key)})")
 
 
-def environment_errors(storage: dict, fstab_path: Path, mdadm_conf_path: Path,
-                       keys: VolumeKeys | None = None) -> list[PillarError]:
+def environment_errors(storage: dict, site: Site, keys: VolumeKeys) -> list[PillarError]:
     errors = list(disk_errors(storage["disks"], inventory.list_disks()))
     if errors:
         return errors
     for name in storage["pools"]:
-        errors += pool_plan(storage, name, fstab_path, mdadm_conf_path, keys).refusals
+        errors += pool_plan(storage, name, site, keys).refusals
     return errors

@@ -6,7 +6,7 @@ import pytest
 
 from sigmavault.compression.pillar_rules import compression_errors
 from sigmavault.compression.jobs_spec import JobSpecError, declared_spec, make_spec
-from sigmavault.schema import validate_pillar
+from sigmavault.verdict import validate_pillar
 from tests.unit.builders import example_pillar, pillar
 
 POOLS = {"tank": {"devices": ["disk_a"], "mountpoint": "/srv/tank", "datasets": {"media": {}}}}

@@ -1,7 +1,7 @@
 """One export plan, two renderings: /etc/exports lines and Ganesha EXPORT blocks."""
 
-from sigmavault.schema import validate_pillar
 from sigmavault.shares.nfs_exports import export_id, export_plan, render_ganesha_conf, render_kernel_exports
+from sigmavault.verdict import validate_pillar
 
 from ..builders import pillar
 

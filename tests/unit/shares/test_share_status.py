@@ -1,7 +1,7 @@
 """The shares' status: what each declared share serves, and whether its server runs."""
 
-from sigmavault.schema import validate_pillar
 from sigmavault.shares import status
+from sigmavault.verdict import validate_pillar
 
 from ..builders import pillar
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sigmavault.schema import validate_pillar
+from sigmavault.verdict import validate_pillar
 
 from ..builders import pillar
 

@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from sigmavault.schema import validate_pillar
 from sigmavault.shares.smb_conf import render_smb_conf
 from sigmavault.shares.smb_plan import smb_conf_problem
+from sigmavault.verdict import validate_pillar
 
 from ..builders import example_pillar, pillar
 

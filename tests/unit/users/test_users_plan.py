@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from sigmavault.schema import validate_pillar
 from sigmavault.users.accounts import Account, AccountFacts, Group
 from sigmavault.users.nthash import nt_hash
 from sigmavault.users.passdb import PassdbEntry, parse_pdbedit_w
 from sigmavault.users.plan import plan_users
+from sigmavault.verdict import validate_pillar
 
 PASSWORD = "correct horse battery"
 

@@ -1,0 +1,69 @@
+"""The whole verdict on a pillar: is it one SigmaVault can apply to this box?
+
+It sits above the domains (the schema and the core know none of them) and is the one answer Salt's first
+state, the CLI (`sigmavault validate`, through Salt), the panel and first boot (`sigmavault apply`, whose
+first state this is) give. Three parts, in order, each only when the one before found nothing:
+  1. the pillar's own rules: files that did not render, keys outside `sigmavault:`, the schema, then the
+     cross-key rules of every domain;
+  2. with environment=True, the box: the time zone exists, every declared disk is attached once, no pool
+     plan is refused (a disk holding data without consent), no readable pillar file holds a plain password.
+"""
+
+from dataclasses import dataclass, field
+
+from sigmavault.compression.pillar_rules import compression_errors
+from sigmavault.schema import PillarError, check_schema
+from sigmavault.schema.errors import RENDER_ERRORS
+from sigmavault.secrets.pillar_rules import encryption_errors
+from sigmavault.shares.pillar_rules import shares_errors
+from sigmavault.site import Site
+from sigmavault.storage.converge import volume_keys
+from sigmavault.storage.pillar_rules import storage_errors
+from sigmavault.storage.preflight import environment_errors
+from sigmavault.system.host import zone_errors
+from sigmavault.users.pillar_rules import users_errors
+from sigmavault.users.plaintext_files import readable_plaintext_errors
+
+
+@dataclass(frozen=True)
+class Verdict:
+    document: dict = field(default_factory=dict)   # the sigmavault key, defaults filled in; {} when unread
+    errors: list[PillarError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict:
+        return {"valid": self.ok, "errors": [error.as_dict() for error in self.errors]}
+
+
+def cross_key_errors(document: dict) -> list[PillarError]:
+    """Rules that span several keys, each domain's own (document: the schema-valid sigmavault key)."""
+    return [*storage_errors(document.get("storage", {})), *encryption_errors(document),
+            *compression_errors(document), *users_errors(document.get("users", {})), *shares_errors(document)]
+
+
+def validate_pillar(pillar: dict) -> Verdict:
+    """The pillar's own rules, without looking at the box: what any copy of the pillar is judged by."""
+    rendered = (pillar or {}).get(RENDER_ERRORS) or []
+    if rendered:
+        return Verdict(errors=[PillarError("pillar", str(message)) for message in rendered])
+    checked = check_schema(pillar)
+    if checked.errors and not checked.document:     # the schema refused it: cross-key rules would misread it
+        return Verdict(errors=checked.errors)
+    return Verdict(checked.document, checked.errors + cross_key_errors(checked.document))
+
+
+def environment_verdict(document: dict, site: Site) -> list[PillarError]:
+    """What the box says about a pillar that is valid on its own."""
+    return (zone_errors(document["system"])
+            + environment_errors(document["storage"], site, volume_keys(document, site))
+            + list(readable_plaintext_errors([site.pillar_dir])))
+
+
+def judge(pillar: dict, site: Site, environment: bool = True) -> Verdict:
+    verdict = validate_pillar(pillar)
+    if verdict.errors or not environment:
+        return verdict
+    return Verdict(verdict.document, environment_verdict(verdict.document, site))
