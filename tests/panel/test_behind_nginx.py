@@ -4,8 +4,10 @@ serves it: Secure cookies, HSTS, and the login limit counted per real client add
 import http.client
 import re
 import shutil
+import socket
 import ssl
 import subprocess
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -167,3 +169,10 @@ def test_without_trusted_proxies_forwarded_headers_are_ignored(tmp_path):
             assert direct.sign_in(f"nobody{n}", "", headers={"X-Forwarded-For": f"127.0.1.{n}",
                                                               "X-Forwarded-Proto": "https"}) == 401
         assert direct.sign_in("nobody", "", headers={"X-Forwarded-For": "127.0.1.200"}) == 429
+
+
+def test_idle_connections_to_nginx_do_not_lock_out_the_panel(front):
+    with ExitStack() as stack:
+        for _ in range(150):   # more than waitress's default connection limit; they never send a request
+            stack.enter_context(socket.create_connection(("127.0.0.1", front.https_port), timeout=60))
+        assert Browser(front.https_port, "127.0.0.6", front.cert).request("GET", "/api/v1/health/live") == 200
