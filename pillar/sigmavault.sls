@@ -185,7 +185,8 @@ sigmavault:
     # you choose. `sigmavault compress list` and `sigmavault compress stats` show what they did and saved.
     jobs:
       cold_media:
-        # A dataset as pool/dataset, or an absolute folder path.
+        # A dataset as pool/dataset, or a folder inside a pool's mountpoint. Jobs run as root, so they
+        # never reach outside the pools: /etc, /var/log or a symlink leading out of a pool is refused.
         source: tank/media
         # true: rewrite cold files where they are, compressed by btrfs (defragment -c); the bytes stay the
         # same, only disk use drops. Files shared with snapshots or copies are left alone.
@@ -198,11 +199,12 @@ sigmavault:
         cold_days: 30
         # low (nice 19, disk only when idle), normal (nice 10) or high (nice 0).
         priority: low
-      logs_archive:
-        # Every file under source becomes one verified zstd frame in <target>/logs_archive-<UTC time>/
+      documents_archive:
+        # Every file under source becomes one verified zstd frame in <target>/documents_archive-<UTC time>/
         # (`zstd -d` reads them; restore with `sigmavault compress restore`). The originals stay.
-        source: /var/log
+        source: /srv/tank/media/documents
         in_place: false
+        # Also inside a pool; `sigmavault apply` makes this folder (root's, 0750) and never runs the job.
         target: /srv/tank/backups/archives
         profile: max
         cold_days: 0

@@ -7,9 +7,14 @@ bus, to sigmavault/compression/job/<job id>/progress.
 import json
 from pathlib import Path
 
+from sigmavault.compression.errors import CompressionError
 from sigmavault.compression.jobs import new_job_id, run_job
-from sigmavault.compression.jobs_spec import JobSpecError, declared_spec, make_spec
+from sigmavault.compression.jobs_spec import confined, declared_spec, make_spec
+from sigmavault.compression.pillar_rules import job_errors
 from sigmavault.compression.store import JobStore
+from sigmavault.records import RecordDamaged
+from sigmavault.schema.errors import ROOT_KEY, key_path
+from sigmavault.site import Site
 
 __virtualname__ = "sigmavault_compression"
 
@@ -19,8 +24,7 @@ def __virtual__():
 
 
 def state_dir() -> Path:
-    """The site's state directory: sigmavault_state_dir, or the parent of Salt's root_dir."""
-    return Path(__opts__.get("sigmavault_state_dir") or Path(__opts__["root_dir"]).parent)
+    return Site.from_opts(__opts__).state_dir
 
 
 def _text(value):
@@ -42,17 +46,13 @@ def _document() -> dict:
 
 
 def declared() -> dict:
-    """The jobs declared under sigmavault.compression.jobs, resolved; errors name the key to fix."""
+    """The jobs declared under sigmavault.compression.jobs, resolved (the verdict has checked them)."""
     document = _document()
     if not document:
         return {"error": "the pillar does not validate: run `sigmavault validate`"}
-    found, errors = {}, []
-    for name, job in sorted(document["compression"]["jobs"].items()):
-        try:
-            found[name] = declared_spec(name, job, document["storage"]).to_dict()
-        except JobSpecError as error:
-            errors.append(str(error))
-    return {"jobs": found, "errors": errors}
+    jobs = document["compression"]["jobs"]
+    return {"jobs": {name: declared_spec(name, job, document["storage"]).to_dict()
+                     for name, job in sorted(jobs.items())}}
 
 
 def run(name=None, job_id=None, source=None, target=None, in_place=False, profile="balanced", cold_days=0,
@@ -68,17 +68,22 @@ def run(name=None, job_id=None, source=None, target=None, in_place=False, profil
             if name not in declared_jobs:
                 known = ", ".join(sorted(declared_jobs)) or "none are declared"
                 return {"error": f"no job {name!r} under sigmavault.compression.jobs ({known})"}
+            where = key_path(ROOT_KEY, "compression", "jobs", name)
+            problems = [str(e) for e in job_errors(where, declared_jobs[name], document["storage"])]
+            if problems:
+                return {"error": "; ".join(problems)}
             spec = declared_spec(name, declared_jobs[name], document["storage"])
             running = JobStore.for_state_dir(state_dir()).running(name)
             if running:
                 return {"error": f"job {name} is already running as {running}; wait for it or cancel it"}
         else:
-            spec = make_spec(name or ("restore" if restore else "adhoc"), source=source, target=target,
+            spec = make_spec(name or ("restore" if restore else "adhoc"), document, source=source, target=target,
                              in_place=bool(in_place), restore=bool(restore), profile=profile,
-                             cold_days=int(cold_days), priority=priority, storage=document["storage"])
-    except JobSpecError as error:
+                             cold_days=int(cold_days), priority=priority)
+        confined(spec)  # refused before a job record exists; the job checks its real paths again as it starts
+        return {"job": run_job(spec, state_dir(), job_id=job_id or new_job_id(), emit=_emit)}
+    except (CompressionError, RecordDamaged) as error:
         return {"error": str(error)}
-    return {"job": run_job(spec, state_dir(), job_id=job_id or new_job_id(), emit=_emit)}
 
 
 def jobs(limit=100):

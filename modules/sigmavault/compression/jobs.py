@@ -2,7 +2,8 @@
 
 ``run_job`` never raises for a job that fails: the engine's errors (corrupt frame, missing dictionary,
 verification, a destination that exists), a missing tool or an unreadable file end the job as
-``failed`` with a message a NAS owner can act on; a cancel ends it as ``cancelled`` with nothing
+``failed`` with a message a NAS owner can act on (so does a source or target whose real path leaves its
+pools, before anything is read); a cancel ends it as ``cancelled`` with nothing
 half-written (an archive appears whole or not at all; files recompressed in place before the cancel stay
 recompressed and verified). Whatever happened is in the job store and the progress file.
 """
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sigmavault.command import CommandError
+from sigmavault.records import RecordDamaged
 
 from . import jobs_inplace, jobs_select
 from .archive import compress_folder
@@ -29,7 +31,7 @@ from .errors import CancelledError, CompressionError
 from .jobs_events import Emit, Reporter, progress_path
 from .jobs_priority import apply_priority
 from .jobs_records import ClassRecord, Outcome
-from .jobs_spec import JobSpec
+from .jobs_spec import JobSpec, confined
 from .options import EngineOptions
 from .progress import Tracker
 from .restore import restore_archive
@@ -99,6 +101,7 @@ def _run(
 ) -> Outcome:
     partial = Outcome("failed")
     try:
+        spec = confined(spec)  # real paths from here on: a symlink swapped in later is never followed
         if spec.kind == "archive":
             return _archive(spec, state_dir, job_id, store, reporter, cancel, options)
         if spec.kind == "restore":
@@ -109,6 +112,8 @@ def _run(
     except CompressionError as error:
         partial.error = str(error)
     except CommandError as error:
+        partial.error = str(error)
+    except RecordDamaged as error:  # a dictionary's record: the message says which and what to do
         partial.error = str(error)
     except OSError as error:
         where = f"{error.filename}: " if error.filename else ""

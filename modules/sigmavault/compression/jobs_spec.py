@@ -7,25 +7,25 @@ Three kinds:
             ``btrfs filesystem defragment -c<algorithm>``; same bytes, less disk.
   restore   an archive directory back into a folder that does not exist yet (never declared: on demand).
 
-``source`` is an absolute path or a dataset named ``pool/dataset`` (resolved against the pillar's pools).
+``source`` is an absolute path or a dataset named ``pool/dataset`` (resolved against the pillar's pools);
+source and target lie inside a pool (pillar_rules on the words, ``confined`` on the real paths at run time).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import asdict, dataclass, replace
+
+from sigmavault.schema import check_schema
+from sigmavault.schema.errors import ROOT_KEY, key_path
 
 from .errors import CompressionError
-from .options import PROFILES
+from .jobs_paths import confine, roots
+from .pillar_rules import job_errors, source_path
 
 KINDS = ("archive", "in_place", "restore")
-PRIORITIES = ("low", "normal", "high")
 #: The btrfs algorithm a profile asks ``defragment -c`` for (btrfs-progs before 6.10 cannot pass a level;
 #: the kernel then uses its default, zstd:3).
 IN_PLACE_ALGORITHM = {"fast": "lzo", "balanced": "zstd", "max": "zstd"}
-NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}\Z")
-DATASET = re.compile(r"^(?P<pool>[a-z][a-z0-9_-]{0,31})/(?P<dataset>[a-z][a-z0-9_-]{0,63})\Z")
 
 
 class JobSpecError(CompressionError):
@@ -41,31 +41,26 @@ class JobSpec:
     profile: str = "balanced"
     cold_days: int = 0
     priority: str = "low"
+    roots: tuple[str, ...] = ()  # the pool and dataset mountpoints the job may read and write in
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "roots": list(self.roots)}  # as JSON gives it back
 
     @property
     def algorithm(self) -> str:
         return IN_PLACE_ALGORITHM[self.profile]
 
 
-def resolve_source(source: str, storage: dict | None, where: str) -> str:
-    """An absolute path for source: as given, or the path of a declared dataset ``pool/dataset``."""
-    if source.startswith("/"):
-        return source
-    match = DATASET.match(source)
-    pools = (storage or {}).get("pools", {})
-    if match is None:
-        raise JobSpecError(f"{where}: {source!r} is neither an absolute path nor a dataset as pool/dataset")
-    pool = pools.get(match["pool"])
-    if pool is None or match["dataset"] not in pool.get("datasets", {}):
-        raise JobSpecError(f"{where}: dataset {source} is not declared under sigmavault.storage.pools")
-    return str(Path(pool["mountpoint"]) / match["dataset"])
+def declared_spec(name: str, job: dict, storage: dict) -> JobSpec:
+    """The spec of a job in a pillar that passed the whole verdict (schema and pillar_rules)."""
+    kind = "in_place" if job["in_place"] else "archive"
+    return JobSpec(name, kind, source_path(job["source"], storage) or job["source"], job["target"],
+                   job["profile"], job["cold_days"], job["priority"], roots(storage))
 
 
 def make_spec(
     name: str,
+    document: dict,
     *,
     source: str,
     target: str | None = None,
@@ -74,42 +69,26 @@ def make_spec(
     profile: str = "balanced",
     cold_days: int = 0,
     priority: str = "low",
-    storage: dict | None = None,
-    where: str = "job",
 ) -> JobSpec:
-    """Check one job's settings and resolve its source; JobSpecError says what is wrong."""
-    if not NAME.match(name):
-        raise JobSpecError(f"{where}: job name {name!r} must be 1-64 lower-case letters, digits, '_' or '-'")
-    if profile not in PROFILES:
-        raise JobSpecError(f"{where}.profile: {profile!r} is not one of {', '.join(PROFILES)}")
-    if priority not in PRIORITIES:
-        raise JobSpecError(f"{where}.priority: {priority!r} is not one of {', '.join(PRIORITIES)}")
-    if cold_days < 0:
-        raise JobSpecError(f"{where}.cold_days: must be 0 or more days")
-    kind = "restore" if restore else "in_place" if in_place else "archive"
-    if in_place and target:
-        raise JobSpecError(f"{where}: an in_place job rewrites its source; remove target or set in_place: false")
-    if not in_place and not target:
-        raise JobSpecError(f"{where}: give a target folder for the archive, or set in_place: true")
-    if kind != "in_place" and cold_days:
-        raise JobSpecError(f"{where}.cold_days: only in_place jobs select files by age; set it to 0")
-    if target is not None and not target.startswith("/"):
-        raise JobSpecError(f"{where}.target: {target!r} must be an absolute path")
-    resolved = resolve_source(source, storage, f"{where}.source")
-    if target and kind == "archive" and _inside(Path(target), Path(resolved)):
-        raise JobSpecError(f"{where}.target: {target} is inside the source {resolved}; the archive would "
-                           "compress itself — choose a folder outside it")
-    return JobSpec(name, kind, resolved, target, profile, cold_days, priority)
+    """A job given on the command line (or a restore), checked as if it were declared in document (the
+    validated sigmavault key): the same schema and rules; JobSpecError lists what to change."""
+    job = {"source": source, "target": target, "in_place": bool(in_place), "profile": profile,
+           "cold_days": cold_days, "priority": priority}
+    checked = check_schema({ROOT_KEY: {**document, "compression": {"jobs": {name: job}}}})
+    where = key_path(ROOT_KEY, "compression", "jobs", name)
+    errors = checked.errors
+    if checked.document:
+        errors = errors + list(job_errors(where, checked.document["compression"]["jobs"][name],
+                                          checked.document["storage"]))
+    if errors:
+        raise JobSpecError("; ".join(f"{name}{e.path[len(where):]}: {e.message}" if e.path.startswith(where)
+                                     else str(e) for e in errors))
+    spec = declared_spec(name, checked.document["compression"]["jobs"][name], checked.document["storage"])
+    return replace(spec, kind="restore") if restore else spec
 
 
-def declared_spec(name: str, job: dict, storage: dict | None) -> JobSpec:
-    """The spec of a job declared in the (validated, defaults filled) pillar."""
-    return make_spec(name, source=job["source"], target=job.get("target"), in_place=job.get("in_place", False),
-                     profile=job.get("profile", "balanced"), cold_days=job.get("cold_days", 0),
-                     priority=job.get("priority", "low"), storage=storage,
-                     where=f"sigmavault.compression.jobs.{name}")
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    path, folder = Path(str(path).rstrip("/") or "/"), Path(str(folder).rstrip("/") or "/")
-    return path == folder or folder in path.parents
+def confined(spec: JobSpec) -> JobSpec:
+    """spec with its source and target as real paths, checked to stay inside its pools just before it
+    runs (jobs_paths.OutsidePools otherwise): from here on the job never follows a path's symlinks again."""
+    target = confine(spec.target, spec.roots) if spec.target else spec.target
+    return replace(spec, source=confine(spec.source, spec.roots), target=target)

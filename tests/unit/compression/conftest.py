@@ -62,3 +62,15 @@ def _same_tree(a: Path, b: Path) -> bool:
 def same_tree():
     """same_tree(a, b): both folders hold the same relative file names with identical bytes."""
     return _same_tree
+
+
+def pools_at(*mountpoints: Path) -> dict:
+    """The validated sigmavault key of a pillar with one pool mounted at each folder (jobs act only there)."""
+    from sigmavault.verdict import validate_pillar
+    from tests.unit.builders import pillar
+
+    disks = {f"disk_{i}": {"path": f"/dev/sd{chr(ord('b') + i)}"} for i in range(len(mountpoints))}
+    pools = {f"pool{i}": {"devices": [f"disk_{i}"], "mountpoint": str(m)} for i, m in enumerate(mountpoints)}
+    result = validate_pillar(pillar(disks=disks, pools=pools))
+    assert result.ok, [str(e) for e in result.errors]
+    return result.document

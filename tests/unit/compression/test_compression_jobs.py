@@ -13,10 +13,18 @@ from sigmavault.compression.jobs import dictionary_store, run_job
 from sigmavault.compression.jobs_events import progress_path, read_events
 from sigmavault.compression.jobs_spec import make_spec
 from sigmavault.compression.store import JobStore
+from tests.unit.compression.conftest import pools_at
 
 
 def archive_spec(source: Path, target: Path, **kwargs):
-    return make_spec("nightly", source=str(source), target=str(target), **kwargs)
+    """An archive job whose source and target each lie in a pool (mounted at their parent folders)."""
+    document = pools_at(*sorted({source.parent, target.parent}))
+    return make_spec("nightly", document, source=str(source), target=str(target), **kwargs)
+
+
+def restore_spec(archive: Path | str, destination: Path):
+    document = pools_at(*sorted({Path(archive).parent, destination.parent}))
+    return make_spec("back", document, source=str(archive), target=str(destination), restore=True)
 
 
 def test_archive_job_is_recorded_with_stats_per_kind_of_data(corpus: Path, tmp_path: Path, same_tree):
@@ -32,8 +40,7 @@ def test_archive_job_is_recorded_with_stats_per_kind_of_data(corpus: Path, tmp_p
     assert job["classes"]["text"]["ratio"] > 3
     assert job["classes"]["random"]["saved_percent"] <= 0.1
     assert JobStore.for_state_dir(tmp_path / "state").jobs() == [job]
-    restored = run_job(make_spec("back", source=str(archive), target=str(tmp_path / "restored"), restore=True),
-                       tmp_path / "state")
+    restored = run_job(restore_spec(archive, tmp_path / "restored"), tmp_path / "state")
     assert restored["state"] == "done"
     assert same_tree(corpus, tmp_path / "restored")
 
@@ -102,7 +109,7 @@ def test_restore_without_its_dictionary_names_the_dictionary(log_family: Path, t
     (dict_id,) = archived["details"]["dictionaries"]
     dictionary_store(state).path(dict_id).rename(tmp_path / "elsewhere.dict")
 
-    job = run_job(make_spec("back", source=archived["target"], target=str(tmp_path / "r"), restore=True), state)
+    job = run_job(restore_spec(archived["target"], tmp_path / "r"), state)
 
     assert job["state"] == "failed"
     assert f"zstd dictionary {dict_id} is needed" in job["error"] and f"{dict_id}.dict" in job["error"]
@@ -117,8 +124,7 @@ def test_restore_of_a_damaged_frame_names_the_file(corpus: Path, tmp_path: Path)
     data[len(data) // 2] ^= 0xFF
     member.write_bytes(bytes(data))
 
-    job = run_job(make_spec("back", source=str(tmp_path / "archive"), target=str(tmp_path / "r"), restore=True),
-                  tmp_path / "state")
+    job = run_job(restore_spec(tmp_path / "archive", tmp_path / "r"), tmp_path / "state")
 
     assert job["state"] == "failed" and victim.path in job["error"] and "damaged" in job["error"]
     assert not (tmp_path / "r").exists()
