@@ -17,6 +17,7 @@ from sigmavault.cli import compress_report as text
 from sigmavault.compression.jobs import new_job_id
 from sigmavault.compression.jobs_events import progress_path, read_events
 from sigmavault.compression.store import JobStore
+from sigmavault.records import RecordDamaged
 from sigmavault.salt_bridge.call import SaltReply, SaltUnavailable, salt_call
 from sigmavault.site import Site
 
@@ -24,7 +25,18 @@ EXIT_FAILED, EXIT_NO_SALT = 1, 3
 PRINT_EVERY = 2.0  # seconds between progress lines
 
 
-@click.group()
+class _Group(click.Group):
+    """A damaged job store or dictionary record ends any subcommand with its message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RecordDamaged as damage:
+            click.echo(str(damage), err=True)
+            sys.exit(EXIT_FAILED)
+
+
+@click.group(cls=_Group)
 def compress() -> None:
     """Compression jobs: archive folders, recompress cold data in place, and what they saved."""
 

@@ -1,4 +1,8 @@
-"""Outputs appear whole or not at all: write beside the target, then rename."""
+"""Outputs appear whole or not at all: write beside the target, then rename.
+
+Streaming twins of sigmavault.files.write_atomically (and its fsync_dir): archives and frames are written
+as they are compressed, too big to hand over as one value.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from sigmavault.files import fsync_dir
+
 from .errors import ArchiveError
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextmanager

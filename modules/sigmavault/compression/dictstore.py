@@ -23,6 +23,8 @@ from urllib.parse import quote
 
 import zstandard
 
+from sigmavault.records import RecordDamaged, read_json
+
 from .errors import CompressionError, DictionaryInUseError, MissingDictionaryError
 
 
@@ -72,10 +74,20 @@ class DictionaryStore:
         return info
 
     def info(self, dict_id: int) -> DictionaryInfo | None:
+        """The record of dictionary dict_id (None: not in the store); a damaged record raises RecordDamaged."""
         meta = self.root / f"{dict_id}.json"
-        if not meta.exists() or not self.path(dict_id).exists():
+        if not self.path(dict_id).exists():
             return None
-        return DictionaryInfo(**json.loads(meta.read_text()))
+        remedy = (f"move it away: {dict_id}.dict stays readable for restores, and new archives train "
+                  "a new dictionary")
+        record = read_json(meta, dict, remedy, default=None)
+        if record is None:
+            return None
+        try:
+            return DictionaryInfo(**record)
+        except TypeError:
+            fields = ", ".join(DictionaryInfo.__dataclass_fields__)
+            raise RecordDamaged(meta, f"is not a dictionary record (it needs exactly {fields})", remedy) from None
 
     def list(self) -> list[DictionaryInfo]:
         infos = (self.info(int(p.stem)) for p in self.root.glob("*.dict") if p.stem.isdigit())

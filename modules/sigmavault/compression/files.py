@@ -6,7 +6,8 @@ import os
 import threading
 from pathlib import Path
 
-from .atomic import fsync_dir
+from sigmavault.files import fsync_dir
+
 from .decode import Decoded, decode_file
 from .dictstore import DictionaryStore
 from .encode import Encoded, encode_file

@@ -4,7 +4,8 @@
 its stats per kind of data. The job's own process writes it; the CLI and the control panel read it
 (``/compression/jobs`` is ``JobStore.jobs()``, ``/compression/stats`` is ``JobStore.stats()``) and ask
 for a cancel by setting a flag the job polls. WAL mode lets readers in while a job writes.
-The numbers per class are jobs_records.ClassRecord's.
+The numbers per class are jobs_records.ClassRecord's. A damaged file raises records.RecordDamaged, whose
+message names it and says what to do.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sigmavault.records import RecordDamaged
+
 from .jobs_records import FINAL_STATES, ClassRecord, Outcome
 
 SCHEMA_VERSION = 1
+REMEDY = ("move it away (e.g. add .damaged to its name): the next job starts a new, empty job history; "
+          "archives already made stay restorable with `sigmavault compress restore`")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
@@ -89,12 +94,19 @@ class JobStore:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys=ON")
         try:
+            db = sqlite3.connect(self.path, timeout=30)
+        except sqlite3.OperationalError as error:  # a folder in its place, or a folder we may not write
+            raise RecordDamaged(self.path, f"cannot be opened as the job database ({error})", REMEDY) from None
+        db.row_factory = sqlite3.Row
+        try:
+            db.execute("PRAGMA foreign_keys=ON")
             with db:
                 yield db
+        except sqlite3.OperationalError:
+            raise  # locked, busy, disk full: the database is sound
+        except sqlite3.DatabaseError as error:  # "file is not a database", "disk image is malformed"
+            raise RecordDamaged(self.path, f"is not a readable job database ({error})", REMEDY) from None
         finally:
             db.close()
 
@@ -187,7 +199,7 @@ class JobStore:
         for row in rows:
             job = {k: v for k, v in dict(row).items() if k not in ("details", "pid_start", "cancel_requested")}
             job["cancel_requested"] = bool(row["cancel_requested"])
-            job["details"] = json.loads(row["details"] or "{}")
+            job["details"] = self._details(row)
             records = per_job.get(row["id"], {})
             total = _sum(records.values())
             total.bytes_out += row["dictionary_bytes"]
@@ -195,6 +207,16 @@ class JobStore:
             job["total"] = total.to_dict()
             result.append(job)
         return result
+
+    def _details(self, row: sqlite3.Row) -> dict:
+        try:
+            details = json.loads(row["details"] or "{}")
+        except ValueError:
+            details = None
+        if not isinstance(details, dict):
+            raise RecordDamaged(self.path, f"holds damaged details for job {row['id']} (not a JSON object)",
+                                REMEDY)
+        return details
 
     def stats(self) -> dict:
         """Saved space and speed per kind of data over every finished archive and in-place job, per job
