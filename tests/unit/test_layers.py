@@ -21,8 +21,8 @@ PLATFORM = {"mounts", "services", "disks", "crypto"}
 # One folder per pillar domain (the encryption domain's library is still named secrets).
 DOMAINS = {"system", "storage", "shares", "users", "secrets", "compression"}
 VERDICT = {"verdict"}
-# Entry points over everything: the CLI, the bridge to salt-call, `make demo`.
-ADAPTERS = {"cli", "salt_bridge", "demo"}
+# Entry points over everything: the CLI, the bridge to salt-call, `make demo`, first boot's pillar check.
+ADAPTERS = {"cli", "salt_bridge", "demo", "pillar_check"}
 
 LAYERS = [("core", CORE), ("platform", PLATFORM), ("domain", DOMAINS), ("verdict", VERDICT),
           ("adapter", ADAPTERS)]

@@ -9,13 +9,13 @@ Written atomically, root-only (0600 in a 0700 folder); retired by overwriting, t
 
 import contextlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sigmavault.crypto import AgeError, parse_identity, recipient_of
 from sigmavault.crypto.recipients import Identity
+from sigmavault.files import write_atomically
 from sigmavault.secrets.errors import SealedError
 
 
@@ -97,18 +97,7 @@ def read(path: Path) -> KeyFile | None:
 
 def write_durably(path: Path, text: str | bytes, mode: int) -> None:
     """Replace path atomically with text, on disk before the rename (a crash never leaves it empty)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb" if isinstance(text, bytes) else "w") as out:
-            os.fchmod(out.fileno(), mode)
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, text, mode)
 
 
 def write(path: Path, secret: str, created: datetime | None = None, own_folder: bool = True) -> KeyFile:
