@@ -36,6 +36,9 @@ def read_dataset_facts(pool: dict, name: str, dataset: dict, pool_uuid: str | No
         facts.fstab_line = fstab.line_for(fstab.read(fstab_path), dataset["mountpoint"])
     if not facts.pool_mounted:
         return facts
+    # Quotas belong to the pool: a dataset not made yet still finds them on (else plan says "enable quotas").
+    limits = btrfs_facts.qgroup_limits(pool["mountpoint"])
+    facts.quotas_enabled = limits is not None
     path = os.path.join(pool["mountpoint"], name)
     if not os.path.lexists(path):
         return facts
@@ -45,8 +48,6 @@ def read_dataset_facts(pool: dict, name: str, dataset: dict, pool_uuid: str | No
     facts.exists = True
     facts.compression = btrfs_facts.compression_property(path)
     facts.nodatacow = btrfs_facts.has_nocow(path)
-    limits = btrfs_facts.qgroup_limits(pool["mountpoint"])
-    facts.quotas_enabled = limits is not None
     if limits is not None:
         facts.referenced, facts.limit = limits.get(btrfs_facts.subvolume_id(path), (None, None))
     return facts
