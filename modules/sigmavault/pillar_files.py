@@ -17,8 +17,8 @@ ENVIRONMENT = "base"
 _SLS_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\Z")
 
 
-def files_for(pillar_dir: Path, minion_id: str) -> list[Path]:
-    """The pillar files top.sls assigns to minion_id, in order, each once."""
+def files_for(pillar_dir: Path, minion_id: str | None) -> list[Path]:
+    """The pillar files top.sls assigns to minion_id (None: to any box), in order, each once."""
     top_path = Path(pillar_dir) / TOP
     if not top_path.is_file():
         raise PillarTextError(str(top_path), "is missing; it names the pillar files, e.g. "
@@ -33,7 +33,7 @@ def files_for(pillar_dir: Path, minion_id: str) -> list[Path]:
         raise PillarTextError(str(top_path), f"{ENVIRONMENT} must map targets (minion id globs) to lists of files")
     found: list[Path] = []
     for target, names in targets.items():
-        if not fnmatch.fnmatchcase(minion_id, str(target)):
+        if minion_id is not None and not fnmatch.fnmatchcase(minion_id, str(target)):
             continue
         if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
             raise PillarTextError(str(top_path), f"the target {shown(str(target))} must list file names "
@@ -76,3 +76,20 @@ def read(pillar_dir: Path, minion_id: str, open_file: Callable[[Path, dict], dic
         data = read_file(path)
         merged = merge(merged, open_file(path, data) if open_file else data)
     return merged
+
+
+def folder_problems(pillar_dir: Path) -> list[str]:
+    """Why the .sls files directly in pillar_dir are not a data-only pillar (empty when they are): every file
+    is read through pillar_text, and top.sls must name files that are there."""
+    problems = []
+    for path in sorted(Path(pillar_dir).glob("*.sls")):
+        try:
+            read_file(path)
+        except PillarTextError as error:
+            problems.append(str(error))
+    if not problems:
+        try:
+            files_for(pillar_dir, None)
+        except PillarTextError as error:
+            problems.append(str(error))
+    return problems

@@ -3,7 +3,7 @@
 import pytest
 import yaml
 
-from sigmavault import pillar_files
+from sigmavault import pillar_files, tree
 from sigmavault.pillar_text import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -170,3 +170,13 @@ def test_folders_are_named_with_dots(tmp_path):
     (tmp_path / "boxes" / "nas1.sls").write_text("sigmavault: {a: 1}\n")
     _pillar_dir(tmp_path, "base:\n  nas1: [boxes.nas1]\n")
     assert pillar_files.read(tmp_path, "nas1") == {"sigmavault": {"a": 1}}
+
+
+def test_the_example_pillar_folder_is_data():
+    assert pillar_files.folder_problems(tree.example_pillar_dir()) == []
+
+
+def test_a_folder_check_names_each_file_that_is_code(tmp_path):
+    directory = _pillar_dir(tmp_path, "base:\n  '*': [site]\n", site=POLYGLOT_PY, other="a: {{ x }}\n")
+    problems = pillar_files.folder_problems(directory)
+    assert [p.split(":")[0] for p in problems] == [f"{directory}/other.sls", f"{directory}/site.sls"]
