@@ -9,6 +9,11 @@ DEBIAN_PACKAGES := python3 python3-venv python3-dev gcc btrfs-progs btrfs-compsi
 	util-linux udev mdadm zstd xz-utils age cryptsetup-bin git chromium \
 	acl samba smbclient samba-testsuite nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-utils nginx openssl
 STAMP := $(VENV)/.installed
+# Another apt (unattended upgrades, a second terminal) may hold dpkg's lock: wait for it rather than fail.
+# DPkg::Lock::Timeout covers install; apt-get update does not wait on the package lists' lock, so it retries.
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq
+APT_UPDATE := for try in $$(seq 90); do apt-get -o DPkg::Lock::Timeout=900 update -qq && break; \
+	[ $$try -lt 90 ] || exit 1; echo "apt-get update failed (another apt busy?): trying again in 10 s"; sleep 10; done
 # The C2SP age test vectors the crypto tests check every case of (pinned: a new release must not change them silently).
 CCTV_AGE := build/npm/node_modules/cctv-age/index.js
 
@@ -26,18 +31,20 @@ $(STAMP): requirements.lock pyproject.toml
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  { $(APT_UPDATE); } && $(APT_INSTALL) $$missing; \
 	fi
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The example pillar's site is the demo's (sigmavault.site): these are the very commands the README gives.
 demo: setup
 	$(PY) -m sigmavault.demo up
-	$(DEMO_ENV) $(VENV)/bin/sigmavault validate
-	$(DEMO_ENV) $(VENV)/bin/sigmavault apply
-	$(DEMO_ENV) $(VENV)/bin/sigmavault status
+	$(VENV)/bin/sigmavault validate
+	$(VENV)/bin/sigmavault apply
+	$(VENV)/bin/sigmavault status
+	@$(PY) -m sigmavault.demo next
 
 # The panel edits its own copy of the example pillar (a git history grows there).
 panel: setup
@@ -45,6 +52,7 @@ panel: setup
 	[ -e $(DEMO_DIR)/pillar/sigmavault.sls ] || cp pillar/top.sls pillar/sigmavault.sls $(DEMO_DIR)/pillar/
 	$(DEMO_ENV) SIGMAVAULT_PILLAR=$(DEMO_DIR)/pillar $(PY) -m sigmavault_panel serve
 
+# Undoes what the demo made (noted before its first apply): smb.conf and smbd, accounts, groups, PAM file, folders.
 demo-clean: setup
 	$(PY) -m sigmavault.demo down
 	rm -rf $(DEMO_DIR)
@@ -87,7 +95,7 @@ iso-arm64:
 
 # Install those of the Debian packages $(1) that are missing (apt only when something is).
 apt_ensure = @missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	[ -z "$$missing" ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
+	[ -z "$$missing" ] || { { $(APT_UPDATE); } && $(APT_INSTALL) $$missing; }
 
 # The VM tier: boot the image in QEMU (TCG) with blank disks and the owner's pillar, check it from outside.
 VM_PACKAGES := qemu-system-x86 qemu-utils ovmf squashfs-tools xorriso openssh-client curl

@@ -1,23 +1,32 @@
-"""`make demo`: virtual disks for the example site, made from the backing_file entries of its pillar.
+"""`make demo` and `make demo-clean`: virtual disks for the example site, made from the backing_file
+entries of its pillar, and everything applying that pillar added to the host taken away again.
 
-python -m sigmavault.demo up    create and attach the loop-backed disks the pillar names
-python -m sigmavault.demo down  unmount the site's pools and datasets, detach and delete the disks
+python -m sigmavault.demo up     note what the host has (once), create and attach the loop-backed disks
+python -m sigmavault.demo next   the commands to try on the demo box
+python -m sigmavault.demo down   undo what the demo made: smb.conf and smbd as they were, pools unmounted,
+                                 disks detached and deleted, the demo's accounts, groups, PAM file and folders
 """
 
+import os
 import sys
 from pathlib import Path
 
-import yaml
-
 from sigmavault import tree
-from sigmavault.command import run
+from sigmavault.command import run, run_result
+from sigmavault.demo_record import SMB_CONF, Before, mountpoints, recall, remember
+from sigmavault.files import write_atomically
 from sigmavault.mounts import read_mounts
+from sigmavault.pillar_text import read_file
+from sigmavault.services import reload_commands, running, stop_commands
+from sigmavault.shares.smb_conf import HEADER
+from sigmavault.shares.smb_plan import smbd
+from sigmavault.site import Site
 
 DISK_SIZE = "1G"
 
 
-def _site(pillar_file: Path) -> dict:
-    return (yaml.safe_load(pillar_file.read_text()) or {}).get("sigmavault", {}).get("storage", {})
+def _document() -> dict:
+    return read_file(tree.example_pillar_dir() / "sigmavault.sls").get("sigmavault") or {}
 
 
 def _attached(image: Path) -> list[str]:
@@ -25,8 +34,9 @@ def _attached(image: Path) -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
-def up(storage: dict) -> None:
-    for name, disk in storage.get("disks", {}).items():
+def up(document: dict) -> None:
+    remember(document)
+    for name, disk in document.get("storage", {}).get("disks", {}).items():
         if not disk.get("backing_file"):
             continue
         image = Path(disk["backing_file"])
@@ -37,12 +47,37 @@ def up(storage: dict) -> None:
         print(f"disk {name}: {device[0]} backed by {image}")
 
 
-def down(storage: dict) -> None:
-    mountpoints = [pool["mountpoint"] for pool in storage.get("pools", {}).values()]
-    mountpoints += [d["mountpoint"] for pool in storage.get("pools", {}).values()
-                    for d in (pool.get("datasets") or {}).values() if d.get("mountpoint")]
+def next_steps(_document: dict) -> None:
+    site = Site.from_environment()
+    print(f"\nThe demo box is up. These act on it (state in {site.state_dir}, mounts recorded in {site.fstab},"
+          " never in this host's /etc/fstab):")
+    for verb, what in (("status", "what the box has"), ("plan", "what apply would change"),
+                       ("apply", "converge again (0 changes)")):
+        print(f"  .venv/bin/sigmavault {verb:<7}# {what}")
+    print("Edit pillar/sigmavault.sls and run plan, then apply. `make demo-clean` takes it all away again.")
+
+
+def _restore_samba(before: Before) -> None:
+    """smbd stops serving the demo's shares before their pools go away."""
+    saved = before.files.get(str(SMB_CONF))
+    if saved and Path(saved).exists():
+        write_atomically(SMB_CONF, Path(saved).read_text())
+        print(f"restored {SMB_CONF}")
+    elif SMB_CONF.exists() and SMB_CONF.read_text().startswith(HEADER):
+        SMB_CONF.unlink()
+        print(f"removed {SMB_CONF} (the demo wrote it)")
+    daemon = smbd(SMB_CONF)
+    if not running(daemon):
+        return
+    commands = reload_commands(daemon) if before.smbd_running and SMB_CONF.exists() else stop_commands(daemon)
+    for command in commands:
+        run(command)
+    print("smbd reloaded with the host's smb.conf" if before.smbd_running else "stopped smbd (the demo started it)")
+
+
+def _unmount_and_delete_disks(storage: dict) -> None:
     mounted = [m.mountpoint for m in read_mounts()]
-    for mountpoint in sorted(set(mountpoints) & set(mounted), key=len, reverse=True):
+    for mountpoint in sorted(set(mountpoints(storage)) & set(mounted), key=len, reverse=True):
         run(["umount", mountpoint])
         print(f"unmounted {mountpoint}")
     for disk in storage.get("disks", {}).values():
@@ -54,9 +89,39 @@ def down(storage: dict) -> None:
             print(f"removed {image}")
 
 
+def _remove_what_the_demo_added(before: Before) -> None:
+    for account in before.accounts:
+        if run_result(["id", "-u", account]).returncode == 0:
+            run_result(["pdbedit", "--delete", "--user", account])   # its SMB entry, when it had one
+            run(["userdel", account])
+            print(f"removed the account {account}")
+    for group in before.groups:
+        if run_result(["getent", "group", group]).returncode == 0:
+            run(["groupdel", group])
+            print(f"removed the group {group}")
+    for path, saved in before.files.items():
+        if Path(path) != SMB_CONF and saved is None and os.path.exists(path):
+            os.unlink(path)
+            print(f"removed {path}")
+    for folder in sorted(before.folders, key=len, reverse=True):
+        if os.path.isdir(folder) and not os.path.ismount(folder) and not os.listdir(folder):
+            os.rmdir(folder)
+            print(f"removed the folder {folder}")
+
+
+def down(document: dict) -> None:
+    before = recall()
+    if before:
+        _restore_samba(before)
+    _unmount_and_delete_disks(document.get("storage", {}))
+    if before:
+        _remove_what_the_demo_added(before)
+    else:
+        print("no record of what the demo added to this host: its accounts and smb.conf are left as they are")
+
+
 def main(argv: list[str]) -> int:
-    storage = _site(tree.example_pillar_dir() / "sigmavault.sls")
-    {"up": up, "down": down}[argv[1]](storage)
+    {"up": up, "next": next_steps, "down": down}[argv[1]](_document())
     return 0
 
 
