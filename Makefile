@@ -46,10 +46,15 @@ demo: setup
 	$(VENV)/bin/sigmavault status
 	@$(PY) -m sigmavault.demo next
 
-# The panel edits its own copy of the example pillar (a git history grows there).
+# The panel edits its own copy of the example pillar (a git history grows there). As on the image, an admin
+# account gets a one-time password, printed here; the panel asks for the account's own at first sign-in.
+PANEL_DEMO_ADMIN := sigmavault-demo
 panel: setup
 	mkdir -p $(DEMO_DIR)/pillar
 	[ -e $(DEMO_DIR)/pillar/sigmavault.sls ] || cp pillar/top.sls pillar/sigmavault.sls $(DEMO_DIR)/pillar/
+	@# Noted in the demo's record first (when a demo is up), so make demo-clean removes what the host lacked.
+	$(PY) -c 'from sigmavault.demo_record import before_making as b; b(("$(PANEL_DEMO_ADMIN)",), ("sigmavault-admin",))'
+	$(PY) -m sigmavault_panel one-time-password --create $(PANEL_DEMO_ADMIN)
 	$(DEMO_ENV) SIGMAVAULT_PILLAR=$(DEMO_DIR)/pillar $(PY) -m sigmavault_panel serve
 
 # Undoes what the demo made (noted before its first apply): smb.conf and smbd, accounts, groups, PAM file, folders.

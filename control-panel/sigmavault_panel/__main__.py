@@ -1,7 +1,9 @@
-"""python -m sigmavault_panel [serve|grant|token]: run the panel, let an account in, make API tokens."""
+"""python -m sigmavault_panel [serve|grant|one-time-password|token]: run the panel, let accounts in, API tokens."""
 
 import logging
 import pwd
+import secrets
+import string
 import subprocess
 import sys
 
@@ -9,7 +11,8 @@ import click
 
 from sigmavault.site import Site
 from sigmavault_panel import serving
-from sigmavault_panel.config import DEFAULTS, panel_dir
+from sigmavault_panel.config import DEFAULTS, PANEL_COMMAND, panel_dir
+from sigmavault_panel.services.accounts import password_state, set_password
 from sigmavault_panel.services.tokens import TokenStore
 
 site_options = [
@@ -72,16 +75,67 @@ def serve(pillar_dir=None, state_dir=None, fstab=None, host="127.0.0.1", port=80
 @click.option("--view-group", default=DEFAULTS["VIEW_GROUP"], show_default=True)
 def grant(user: str, read_only: bool, admin_group: str, view_group: str) -> None:
     """Let an existing account of this box sign in (with its own password)."""
+    _require_account(user)
+    group = view_group if read_only else admin_group
+    _join(user, group)
+    role = "viewer" if read_only else "admin"
+    state = password_state(user)
+    if state == "locked":
+        click.echo(f"{user} is in the group {group}, but the account is locked (it has no password), so it cannot "
+                   f"sign in yet. Give it a password with: passwd {user}  (or a one-time one, changed at first "
+                   f"sign-in: {PANEL_COMMAND} one-time-password {user})")
+    elif state == "must change":
+        click.echo(f"{user} may sign in to the panel as {role} (group {group}); its password has expired, so the "
+                   f"panel first asks for a new one")
+    else:
+        click.echo(f"{user} may now sign in to the panel as {role} (group {group}) with its own password")
+
+
+@main.command("one-time-password")
+@click.argument("user")
+@click.option("--create", is_flag=True, help="Make the account first if there is none (no home, no login shell)")
+@click.option("--force", is_flag=True, help="Replace a password the account already chose")
+@click.option("--admin-group", default=DEFAULTS["ADMIN_GROUP"], show_default=True)
+def one_time_password(user: str, create: bool, force: bool, admin_group: str) -> None:
+    """An admin account with a random password that works once: the panel asks for a new one at first sign-in.
+
+    The same way the image's first boot makes its admin. An account that already chose its own password keeps
+    it (unless --force); one whose one-time password was never used gets a new one."""
+    try:
+        pwd.getpwnam(user)
+    except KeyError:
+        if not create:
+            _require_account(user)
+        _run(["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "--comment", "SigmaVault panel admin",
+              user])
+    _join(user, admin_group)
+    if password_state(user) == "usable" and not force:
+        click.echo(f"{user} already has its own password: sign in with it (--force gives it a new one-time one)")
+        return
+    password = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(16))
+    problem = set_password(user, password)
+    if problem:
+        sys.exit(f"cannot set the password of {user}: {problem}")
+    _run(["chage", "--lastday", "0", user])   # expired: PAM lets it in once, to choose a new one
+    click.echo(f"account {user!r}, one-time password {password} (the panel asks for a new one at first sign-in)")
+
+
+def _require_account(user: str) -> None:
     try:
         pwd.getpwnam(user)
     except KeyError:
         sys.exit(f"there is no account {user!r} on this box; create it (adduser) and set its password first")
-    group = view_group if read_only else admin_group
-    for argv in (["groupadd", "--force", "--system", group], ["usermod", "--append", "--groups", group, user]):
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
-        if done.returncode:
-            sys.exit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
-    click.echo(f"{user} may now sign in to the panel as {'viewer' if read_only else 'admin'} (group {group})")
+
+
+def _join(user: str, group: str) -> None:
+    _run(["groupadd", "--force", "--system", group])
+    _run(["usermod", "--append", "--groups", group, user])
+
+
+def _run(argv: list[str]) -> None:
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if done.returncode:
+        sys.exit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
 
 
 @main.group()

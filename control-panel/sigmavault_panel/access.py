@@ -14,8 +14,9 @@ from sigmavault_panel.panel import panel
 from sigmavault_panel.services.accounts import ADMIN, role_of
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-OPEN_ENDPOINTS = {"auth.login", "static", "api.health_live", "api.health_ready", "api.openapi"}
-ANY_ROLE_MUTATIONS = {"auth.login", "auth.logout"}
+OPEN_ENDPOINTS = {"auth.login", "auth.new_password", "static", "api.health_live", "api.health_ready",
+                  "api.openapi"}
+ANY_ROLE_MUTATIONS = {"auth.login", "auth.new_password", "auth.logout"}
 
 
 @dataclass(frozen=True)

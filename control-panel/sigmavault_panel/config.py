@@ -2,7 +2,11 @@
 
 import os
 import secrets
+import sys
 from pathlib import Path
+
+# The panel's command as typed on this box, whichever virtual environment holds it.
+PANEL_COMMAND = f"{sys.executable} -m sigmavault_panel"
 
 DEFAULTS = {
     # Who may sign in: members of these groups (checked on every request, so removal takes effect at once).

@@ -10,7 +10,7 @@ from sigmavault.salt_bridge.call import salt_call
 from sigmavault.site import Site
 from sigmavault_panel.config import panel_dir
 from sigmavault_panel.services import readings
-from sigmavault_panel.services.accounts import group_members, pam_authenticator, system_groups
+from sigmavault_panel.services.accounts import group_members, pam_authenticator, set_password, system_groups
 from sigmavault_panel.services.bus import EventBus
 from sigmavault_panel.services.pillar_store import PillarStore
 from sigmavault_panel.services.runner import JobRunner
@@ -18,6 +18,8 @@ from sigmavault_panel.services.saltcache import SaltReader
 from sigmavault_panel.services.sessions import SessionRegistry
 from sigmavault_panel.services.throttle import LoginThrottle
 from sigmavault_panel.services.tokens import TokenStore
+
+RENEW_SECONDS = 5 * 60   # to choose a new password after signing in with an expired (one-time) one
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Panel:
     authenticate: object
     groups_of: object
     members_of: object
+    set_password: object
+    renewals: SessionRegistry   # signed-in with an expired password, choosing a new one
     streams: "StreamSlots" = field(default_factory=lambda: StreamSlots(24))
 
 
@@ -80,6 +84,8 @@ def build(app: Flask, site: Site) -> Panel:
         authenticate=config.get("AUTHENTICATE") or pam_authenticator(config["PAM_SERVICE"]),
         groups_of=config.get("GROUPS_OF") or system_groups,
         members_of=config.get("MEMBERS_OF") or group_members,
+        set_password=config.get("SET_PASSWORD") or set_password,
+        renewals=SessionRegistry(RENEW_SECONDS, RENEW_SECONDS, clock),
         streams=StreamSlots(config["SSE_MAX_STREAMS"]),
     )
 

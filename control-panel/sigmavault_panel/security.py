@@ -10,6 +10,7 @@ from sigmavault_panel.errors import refuse
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SIGN_IN_FORMS = {"auth.login", "auth.new_password"}   # posted by a browser before it is signed in
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -39,7 +40,7 @@ def _csrf_check():
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
     identity = g.get("identity")
-    if request.endpoint != "auth.login" and (identity is None or identity.via != "session"):
+    if request.endpoint not in SIGN_IN_FORMS and (identity is None or identity.via != "session"):
         return None
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf") or ""

@@ -59,7 +59,7 @@ def app(site, salt, accounts, clock):
     app = create_app({
         "TESTING": True, "SECRET_KEY": "test-secret", "SITE": site, "SALT_CALL": salt,
         "AUTHENTICATE": accounts.authenticate, "GROUPS_OF": accounts.groups_of,
-        "MEMBERS_OF": accounts.members_of, "CLOCK": clock,
+        "MEMBERS_OF": accounts.members_of, "SET_PASSWORD": accounts.set_password, "CLOCK": clock,
         "SALT_WAIT_SECONDS": 0.5, "SSE_HEARTBEAT_SECONDS": 0.2, "SSE_MAX_SECONDS": 2.0,
     })
     yield app

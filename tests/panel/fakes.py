@@ -4,6 +4,7 @@ import threading
 from dataclasses import dataclass, field
 
 from sigmavault.salt_bridge.call import SaltReply
+from sigmavault_panel.services.accounts import Check
 
 ALL_STATUS = {"uptime": {"seconds": 93784}, "loadavg": {"1-min": 0.25, "5-min": 0.5, "15-min": 0.75},
               "meminfo": {"MemTotal": {"value": "2048000", "unit": "kB"},
@@ -81,10 +82,18 @@ USERS = {"alice": ("alice-secret-1", {"alice", "sigmavault-admin"}),
 class FakeAccounts:
     users: dict = field(default_factory=lambda: {name: (pw, set(groups)) for name, (pw, groups) in USERS.items()})
     checked: list = field(default_factory=list)
+    expired: set = field(default_factory=set)   # accounts whose (one-time) password must be changed
 
-    def authenticate(self, user: str, password: str) -> bool:
+    def authenticate(self, user: str, password: str) -> Check:
         self.checked.append(user)
-        return user in self.users and self.users[user][0] == password
+        if user not in self.users or self.users[user][0] != password:
+            return Check.REFUSED
+        return Check.MUST_CHANGE if user in self.expired else Check.ACCEPTED
+
+    def set_password(self, user: str, password: str) -> str | None:
+        self.users[user] = (password, self.users[user][1])
+        self.expired.discard(user)
+        return None
 
     def groups_of(self, user: str) -> set[str]:
         return self.users.get(user, ("", set()))[1]

@@ -45,3 +45,15 @@ def real_account(role: str = "admin"):
     finally:
         for command, name in reversed(made):
             subprocess.run([command, name], capture_output=True, check=False)
+
+
+@contextmanager
+def removed_afterwards():
+    """Fresh names for an account and its admin group that a test (or the command it runs) makes; both go after."""
+    tag = secrets.token_hex(3)
+    user, group = f"svpanel{tag}", f"svadmin{tag}"
+    try:
+        yield user, group
+    finally:
+        subprocess.run(["userdel", user], capture_output=True, check=False)
+        subprocess.run(["groupdel", group], capture_output=True, check=False)

@@ -5,7 +5,7 @@ import pytest
 from tests.panel.conftest import csrf, login
 
 SAMPLE_ARGS = {"domain": "storage", "token_id": "abc123", "job_id": 1, "version": "0" * 40}
-SIGN_IN_OUT = {"auth.login", "auth.logout"}
+SIGN_IN_OUT = {"auth.login", "auth.new_password", "auth.logout"}
 
 
 def mutating_routes(app) -> list[tuple[str, str, str]]:
