@@ -7,9 +7,11 @@ import random
 
 import pytest
 
+from sigmavault.cli.state_results import parse_state_results
 from sigmavault.command import run
 from sigmavault.disks.blank import MIB
 from sigmavault.disks.inventory import list_disks
+from sigmavault.salt_bridge.call import salt_call
 from sigmavault.storage.consent import clearing_commands
 from tests.system.conftest import disks_pillar
 from tests.system.loopdisks import is_mounted, signature
@@ -62,8 +64,12 @@ def test_random_data_without_wipe_stops_the_whole_run_and_the_disk_keeps_its_byt
         assert "non-zero data in the first MiB (at byte 0)" in run.stdout
         assert "sigmavault.storage.disks.d0.wipe: true" in run.stdout
         assert "Traceback" not in run.stdout + run.stderr
+    # The refusal is the check before anything runs: in Salt's own reply only that check ran, and it failed.
+    results, errors = parse_state_results(salt_call(box.site, "state.apply").data)
+    assert errors == [] and [r.id for r in results if r.ran] == ["validate_pillar_and_disks"]
+    assert [r.id for r in results if r.changes] == [] and results[0].refused
     assert digest(used) == before
-    # The refusal is part of the check before anything runs: the other pool, on a blank disk, is not made.
+    # The other pool, on a blank disk, is not made either.
     assert signature(blank) == "" and signature(used) == ""
     assert not is_mounted(box.root / "mnt" / "tank") and not is_mounted(box.root / "mnt" / "spare")
     assert box.fstab_text() == ""
