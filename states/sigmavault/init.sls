@@ -7,4 +7,5 @@ include:
   - sigmavault.encryption
   - sigmavault.users
   - sigmavault.shares
+  - sigmavault.compression
   - sigmavault.panel
