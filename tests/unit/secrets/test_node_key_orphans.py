@@ -1,7 +1,9 @@
 """A node key is made only when nothing waits for a lost one; a keys path that is a file is a message."""
 
 import pytest
+from click.testing import CliRunner
 
+from sigmavault.cli.main import cli
 from sigmavault.secrets import checks, keyfile, nodekey, orphans
 from sigmavault.secrets.datakey import fingerprint
 from sigmavault.secrets.errors import SealedError
@@ -78,3 +80,26 @@ def test_a_key_file_that_is_not_text_is_a_message(tmp_path):
     path.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(SealedError, match="not a key file"):
         keyfile.read(path)
+
+
+def test_the_recovery_the_refusal_names_opens_what_waited_under_a_new_node_key(tmp_path, recovery):
+    state, pillar = tmp_path / "state", tmp_path / "pillar"
+    pillar.mkdir()
+    (pillar / "site.sls").write_text(
+        f"sigmavault:\n  encryption:\n    recovery_recipients: ['{recovery.recipient}']\n")
+    identity = tmp_path / "recovery.age"
+    keyfile.write(identity, recovery.secret, own_folder=False)
+    old = nodekey.generate(state)
+    pool_key = VolumeKeys(state, (recovery.recipient,)).ensure("tank")
+    nodekey.node_path(state).unlink()
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--pillar", str(pillar), "--state-dir", str(state), *args])
+
+    refused = run("keys", "gen")
+    assert refused.exit_code == 1 and "sigmavault keys recover --identity FILE" in refused.output
+    recovered = run("keys", "recover", "--identity", str(identity))
+    assert recovered.exit_code == 0, recovered.output
+    new = nodekey.load(state)
+    assert new.recipient != old.recipient
+    assert VolumeKeys(state).load("tank", [new.identity()]) == pool_key
