@@ -50,7 +50,8 @@ def test_a_value_the_node_key_cannot_open_stops_the_run_before_any_state(box):
     nodekey.node_path(box.site.state_dir).rename(box.root / "node.age.away")
     done = box.cli("apply")
     assert done.returncode == 1
-    assert "sealed values do not open, nothing was rendered: base:site: no key to open it with" in done.stderr
+    where = box.site.pillar_dir / "site.sls"
+    assert f"sealed values do not open, nothing was read: {where}: no key to open it with" in done.stderr
     assert secret not in done.stdout + done.stderr
     results, errors = parse_state_results(salt_call(box.site, "state.apply").data)
     assert results == [] and errors
