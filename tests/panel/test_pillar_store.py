@@ -70,10 +70,14 @@ def test_text_that_is_not_plain_yaml_mapping_is_refused(store, text, words):
     assert words in refused.value.errors[0].message
 
 
-def test_other_top_level_keys_of_the_file_are_kept(store):
-    store.save_text(yaml.safe_dump({**PILLAR, "other_team": {"x": 1}}), store.read().etag, "alice", "add other")
-    saved = store.save_document(with_dataset("photos"), store.read().etag, "alice", "add photos")
-    assert saved.pillar["other_team"] == {"x": 1}
+def test_top_level_keys_outside_sigmavault_are_refused_by_name_and_nothing_is_saved(store):
+    before = store.read()
+    with pytest.raises(PillarRefused) as refused:
+        store.save_text(yaml.safe_dump({**PILLAR, "other_team": {"x": 1}}), before.etag, "alice", "add other")
+    assert [str(error) for error in refused.value.errors] == [
+        "other_team: is not a SigmaVault key: everything the box is goes under sigmavault: "
+        "(move it there or delete it)"]
+    assert store.read().text == before.text
 
 
 def test_changes_made_by_hand_are_kept_as_their_own_version(store, site):
