@@ -72,8 +72,8 @@ def test_a_sealed_password_that_does_not_open_fails_the_render_and_changes_nothi
     try:
         refused = nas.cli("apply")
         assert refused.returncode == 1
-        assert "sealed values do not open, nothing was rendered" in refused.stderr, refused.stderr
-        assert "base:secrets: " in refused.stderr and PASSWORD not in refused.stdout + refused.stderr
+        assert "sealed values do not open, nothing was read" in refused.stderr, refused.stderr
+        assert "secrets.sls: " in refused.stderr and PASSWORD not in refused.stdout + refused.stderr
         assert nas.smb_conf.read_text() == smb_conf and passdb_entry() == passdb
         assert smbclient("media", "alice", "ls", password=PASSWORD).returncode == 0
     finally:

@@ -39,8 +39,8 @@ def _is_volume_key(value: str) -> bool:
 
 
 def still_sealed_errors(document: dict) -> Iterator[PillarError]:
-    """A sealed value that reaches validation was never opened: its file skipped the sigmavault_sealed renderer."""
+    """A sealed value that reaches validation was never opened: its file did not come through the ext_pillar."""
     for path, _text in sealed_values(document):
         yield PillarError(key_path(ROOT_KEY, *path),
-                          "is still sealed: the pillar file holding it was not rendered through sigmavault_sealed "
-                          "(remove its #! line or end it with |sigmavault_sealed)")
+                          "is still sealed: the pillar file holding it was not read through SigmaVault's ext_pillar "
+                          "(salt/minion: ext_pillar sigmavault), which opens sealed values with the node key")
