@@ -47,6 +47,8 @@ def cross_key_errors(document: dict) -> list[PillarError]:
 def validate_pillar(pillar: dict) -> Verdict:
     """The pillar's own rules, without looking at the box: what any copy of the pillar is judged by."""
     rendered = (pillar or {}).get(RENDER_ERRORS) or []
+    if isinstance(rendered, str):
+        rendered = [rendered]
     if rendered:
         return Verdict(errors=[PillarError("pillar", str(message)) for message in rendered])
     checked = check_schema(pillar)
