@@ -67,11 +67,13 @@ def status_lines(status: dict) -> Iterator[str]:
     """Every pool the box has: the declared ones, then those only the box knows (marked not declared)."""
     if not status["pools"]:
         yield "no pools declared" if status["valid"] else "no pools found on the box"
+    # A pillar that could not be read declares nothing: saying so on every line would only repeat the verdict.
+    unread = not status.get("pillar_read", True)
     for pool in status["pools"]:
         state = "mounted" if pool["mounted"] else "NOT MOUNTED"
         profiles = " ".join(f"{k}={','.join(v)}" for k, v in pool.get("profiles", {}).items())
         kind = f"{pool['type']} {profiles}".strip()
-        yield f"pool {pool['name']} ({kind}) at {pool['mountpoint']}: {state}{_undeclared(pool)}"
+        yield f"pool {pool['name']} ({kind}) at {pool['mountpoint']}: {state}{_undeclared(pool, unread)}"
         if pool.get("health"):
             yield f"  {pool['health']}"
         if pool["mounted"]:
@@ -83,21 +85,24 @@ def status_lines(status: dict) -> Iterator[str]:
                 continue
             yield (f"  dataset {dataset['name']} at {dataset['path']}: uses {human(dataset['referenced_bytes'])}"
                    f" of {human(dataset['quota_bytes']) if dataset['quota_bytes'] else 'no quota'}, "
-                   f"compression {dataset['compression']}{_compsize(dataset.get('compsize'))}{_undeclared(dataset)}")
+                   f"compression {dataset['compression']}{_compsize(dataset.get('compsize'))}"
+                   f"{_undeclared(dataset, unread)}")
 
 
-def _undeclared(item: dict) -> str:
-    return "" if item.get("declared", True) else ", not declared in the pillar"
+def _undeclared(item: dict, unread: bool = False) -> str:
+    return "" if unread or item.get("declared", True) else ", not declared in the pillar"
 
 
 def share_lines(shares: dict) -> Iterator[str]:
     """The SMB shares and NFS exports, each server first with whether it runs."""
     smb, nfs = shares["smb"], shares["nfs"]
+    unread = not shares.get("valid", True)   # a refused pillar: what the servers' config files hold
     for kind, noun, server, items in (("SMB", "share", smb, smb["shares"]), ("NFS", "export", nfs, nfs["exports"])):
         state = "running" if server["running"] else ("NOT RUNNING" if items else "not running")
-        yield f"{kind} ({server['server']}): {state}" + ("" if items else f", no {kind} {noun}s declared")
+        none = f", no {kind} {noun}s {'found' if unread else 'declared'}"
+        yield f"{kind} ({server['server']}): {state}" + ("" if items else none)
         for item in items:
-            yield f"  {noun} {item['name']}: {item['path']}{_share_access(item)}{_undeclared(item)}"
+            yield f"  {noun} {item['name']}: {item['path']}{_share_access(item)}{_undeclared(item, unread)}"
 
 
 def _share_access(item: dict) -> str:

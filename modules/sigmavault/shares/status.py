@@ -6,6 +6,7 @@ import configparser
 from pathlib import Path
 
 from sigmavault.services import running, systemd_runs, unit_active
+from sigmavault.shares.nfs_exports import HEADER as EXPORTS_HEADER
 from sigmavault.shares.nfs_exports import export_plan
 from sigmavault.shares.nfs_plan import NFS_KERNEL, ganesha, nfs_paths
 from sigmavault.shares.paths import data_path
@@ -67,13 +68,32 @@ def served_smb_shares(conf: Path) -> list[dict]:
 def nfs_status(document: dict, etc: Path) -> dict:
     backend = document.get("shares", {}).get("nfs_server", {}).get("backend", "kernel")
     exports = [{"name": e.name, "path": e.path,
-                "clients": [{"match": c.match, "access": c.access} for c in e.clients]}
-               for e in export_plan(document)]
+                "clients": [{"match": c.match, "access": c.access} for c in e.clients], "declared": True}
+               for e in export_plan(document)] if document else served_kernel_exports(nfs_paths(etc).kernel_exports)
     if backend == "ganesha":
         server, is_running = "NFS-Ganesha", running(ganesha(nfs_paths(etc).ganesha_conf))
     else:
         server, is_running = "kernel nfsd", kernel_nfsd_running()
     return {"backend": backend, "server": server, "running": is_running, "exports": exports}
+
+
+def served_kernel_exports(path: Path) -> list[dict]:
+    """The exports of the kernel exports file SigmaVault wrote: 'path client(access,…) …' per line."""
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return []
+    if not text.startswith(EXPORTS_HEADER.strip()):
+        return []
+    exports = []
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields or fields[0].startswith("#"):
+            continue
+        clients = [{"match": spec.partition("(")[0], "access": spec.partition("(")[2].split(",")[0].rstrip(")")}
+                   for spec in fields[1:]]
+        exports.append({"name": Path(fields[0]).name, "path": fields[0], "clients": clients, "declared": False})
+    return exports
 
 
 def share_status(document: dict, etc: Path) -> dict:

@@ -137,9 +137,9 @@ def found_pools(fstab_path: Path, declared_mountpoints: set[str], disks: list[di
 
 
 def storage_status(document: dict, verdict: dict, fstab_path: Path) -> dict:
-    """{"valid", "errors", "pools", "disks"}: document is the pillar when its own rules hold, else {} (a
+    """{"valid", "errors", "pillar_read", "pools", "disks"}: document is the pillar when its own rules hold, else {} (a
     refused pillar cannot be read safely); verdict is the pillar's verdict on this box."""
-    base = {"valid": verdict["valid"], "errors": verdict["errors"]}
+    base = {"valid": verdict["valid"], "errors": verdict["errors"], "pillar_read": bool(document)}
     try:
         disks = list_disks()
         declared = pool_status(document["storage"], fstab_path) if document else []
