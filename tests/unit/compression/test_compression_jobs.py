@@ -141,3 +141,19 @@ def test_an_unexpected_error_is_a_failed_job_with_the_traceback_kept(corpus: Pat
     assert job["error"] == "unexpected error (RuntimeError: disk on fire); please report it"
     assert "Traceback" in job["details"]["traceback"]
     assert json.loads(json.dumps(job)) == job  # what the panel reads is plain JSON
+
+
+def test_a_source_swapped_for_a_symlink_out_of_the_pool_after_planning_fails_before_reading(tmp_path: Path):
+    pool, outside = tmp_path / "pool", tmp_path / "outside"
+    (pool / "docs").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not for any job\n")
+    spec = archive_spec(pool / "docs", pool / "archives")  # checked while docs was a folder in the pool
+    (pool / "docs").rmdir()
+    (pool / "docs").symlink_to(outside)
+
+    job = run_job(spec, tmp_path / "state")
+
+    assert job["state"] == "failed" and job["total"]["files"] == 0
+    assert job["error"].startswith(f"{pool / 'docs'} resolves to {outside}, outside every pool ({pool})")
+    assert not (pool / "archives").exists() and sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
