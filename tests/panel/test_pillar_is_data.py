@@ -69,7 +69,7 @@ def test_an_alias_bomb_is_refused_without_being_expanded(api, site):
     before = on_disk(site)
     response = put_text(api, ALIAS_BOMB.replace("a:", "sigmavault: {}\na:", 1))
     assert response.status_code == 422
-    assert "expands to more than" in response.json["error"]["errors"][0]["message"]
+    assert "holds more than" in response.json["error"]["errors"][0]["message"]
     assert on_disk(site) == before
 
 

@@ -80,7 +80,7 @@ def test_an_alias_bomb_is_refused_by_validate_with_a_message(box):
     path = write_pillar_text(box, "sigmavault: {}\n" + ALIAS_BOMB)
     result = box.cli("validate")
     assert result.returncode == 1
-    assert str(path) in result.stdout + result.stderr and "expands to more than" in result.stdout + result.stderr
+    assert str(path) in result.stdout + result.stderr and "holds more than" in result.stdout + result.stderr
 
 
 def test_deep_nesting_is_refused_by_validate_with_a_message(box):

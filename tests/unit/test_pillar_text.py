@@ -56,8 +56,17 @@ def test_a_comment_that_is_not_a_renderer_line_is_fine():
 
 def test_an_alias_bomb_is_refused_without_being_expanded():
     assert len(ALIAS_BOMB) < 500
-    with pytest.raises(PillarTextError, match=rf"site\.sls: line \d+, column \d+: expands to more than {MAX_NODES}"):
+    with pytest.raises(PillarTextError, match=rf"site\.sls: line \d+, column \d+: holds more than {MAX_NODES}") \
+            as refused:
         load(ALIAS_BOMB, "site.sls")
+    # Refused at the alias that crossed the bound, while reading, not after building the document.
+    assert refused.value.line < ALIAS_BOMB.count("\n")
+
+
+def test_a_document_with_too_many_values_is_refused():
+    text = "sigmavault:\n" + "".join(f"  k{i}: v{i}\n" for i in range(MAX_NODES // 2 + 1))
+    with pytest.raises(PillarTextError, match="holds more than"):
+        load(text, "s.sls")
 
 
 def test_a_few_aliases_are_fine():
