@@ -25,7 +25,8 @@ def test_smb_shares_and_nfs_exports_say_what_they_serve(tmp_path, monkeypatch):
     assert [(s["name"], s["path"], s["read_only"]) for s in found["smb"]["shares"]] == [
         ("docs", "/srv/docs", False), ("media", "/srv/tank/media", True)]
     assert found["nfs"]["server"] == "kernel nfsd" and found["nfs"]["exports"] == [
-        {"name": "media", "path": "/srv/tank/media", "clients": [{"match": "10.0.0.0/8", "access": "rw"}]}]
+        {"name": "media", "path": "/srv/tank/media", "clients": [{"match": "10.0.0.0/8", "access": "rw"}],
+         "declared": True}]
 
 
 def test_ganesha_backend_is_asked_through_its_pid_file(tmp_path, monkeypatch):
