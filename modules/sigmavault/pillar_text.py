@@ -46,7 +46,12 @@ def shown(text: str) -> str:
 
 def check_text(text: str, where: str) -> None:
     """Refuse what makes a pillar file code (a renderer line, Jinja) or too big, before any parsing."""
-    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:
+        raise PillarTextError(where, f"holds a character that is not text (at position {error.start}); "
+                                     "save the file as UTF-8") from None
+    if size > MAX_BYTES:
         raise PillarTextError(where, f"is larger than {MAX_BYTES // 1024} KiB; a pillar is a short description "
                                      "of the box: split it or remove what is not needed")
     # Salt reads a file's first line, or a string's first word, as its renderer line: check both.
@@ -134,6 +139,11 @@ def _read(text: str, where: str, build):
     except yaml.MarkedYAMLError as error:
         problem = f"is not valid YAML: {error.problem or error.context or 'cannot be read'}"
         raise _error(where, problem, error.problem_mark or error.context_mark) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise PillarTextError(where, f"holds the control character #x{error.character:04x}, which YAML does not "
+                                     "allow: remove it", line=line, column=column) from None
     except (yaml.YAMLError, TypeError) as error:   # TypeError: an unhashable key such as a list
         raise PillarTextError(where, f"is not valid YAML: {str(error)[:200]}") from None
     except RecursionError:   # a defence in depth: MAX_DEPTH keeps every walk far from the limit

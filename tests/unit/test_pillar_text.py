@@ -1,5 +1,7 @@
 """Pillar text is read as data, never as code, and within bounds an attacker cannot stretch."""
 
+import re
+
 import pytest
 import yaml
 
@@ -189,3 +191,10 @@ def test_a_folder_check_names_each_file_that_is_code(tmp_path):
     directory = _pillar_dir(tmp_path, "base:\n  '*': [site]\n", site=POLYGLOT_PY, other="a: {{ x }}\n")
     problems = pillar_files.folder_problems(directory)
     assert [p.split(":")[0] for p in problems] == [f"{directory}/other.sls", f"{directory}/site.sls"]
+
+
+@pytest.mark.parametrize("text, says", [("a: \udc80\n", "not text (at position 3)"),
+                                        ("a: 1\nb: \x10\n", "line 2, column 4: holds the control character #x0010")])
+def test_text_that_is_not_yaml_characters_is_refused_with_a_message(text, says):
+    with pytest.raises(PillarTextError, match=re.escape(says)):
+        load(text, "s.sls")
