@@ -38,12 +38,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# The example pillar's site is the demo's (sigmavault.site): these are the very commands the README gives.
+# The example pillar's site is the demo's (sigmavault.site): its state and fstab live under $(DEMO_DIR).
+# --pillar pillar: on a box with its own pillar (/etc/sigmavault/pillar) the demo still applies the example.
 demo: setup
 	$(PY) -m sigmavault.demo up
-	$(VENV)/bin/sigmavault validate
-	$(VENV)/bin/sigmavault apply
-	$(VENV)/bin/sigmavault status
+	$(VENV)/bin/sigmavault --pillar pillar validate
+	$(VENV)/bin/sigmavault --pillar pillar apply
+	$(VENV)/bin/sigmavault --pillar pillar status
 	@$(PY) -m sigmavault.demo next
 
 # The panel edits its own copy of the example pillar (a git history grows there). As on the image, an admin

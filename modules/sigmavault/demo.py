@@ -20,7 +20,7 @@ from sigmavault.pillar_text import read_file
 from sigmavault.services import reload_commands, running, stop_commands
 from sigmavault.shares.smb_conf import HEADER
 from sigmavault.shares.smb_plan import smbd
-from sigmavault.site import Site
+from sigmavault.site import DEMO_DIR, Site, is_demo_pillar
 
 DISK_SIZE = "1G"
 
@@ -48,12 +48,19 @@ def up(document: dict) -> None:
 
 
 def next_steps(_document: dict) -> None:
+    """The plain commands when they resolve to the demo's site; else (a box with its own pillar, or
+    SIGMAVAULT_* set) the same with the example pillar named, so they still act on the demo."""
     site = Site.from_environment()
+    option = ""
+    if not (is_demo_pillar(site.pillar_dir) and site.fstab == DEMO_DIR / "fstab"):
+        example, here = tree.example_pillar_dir().resolve(), Path.cwd().resolve()
+        option = f"--pillar {example.relative_to(here) if example.is_relative_to(here) else example} "
+        site = Site.from_environment(pillar_dir=str(example))
     print(f"\nThe demo box is up. These act on it (state in {site.state_dir}, mounts recorded in {site.fstab},"
           " never in this host's /etc/fstab):")
     for verb, what in (("status", "what the box has"), ("plan", "what apply would change"),
                        ("apply", "converge again (0 changes)")):
-        print(f"  .venv/bin/sigmavault {verb:<7}# {what}")
+        print(f"  .venv/bin/sigmavault {option}{verb:<7}# {what}")
     print("Edit pillar/sigmavault.sls and run plan, then apply. `make demo-clean` takes it all away again.")
 
 

@@ -55,3 +55,26 @@ def test_explicit_paths_win_over_the_demo_defaults(no_site_environment, tmp_path
     monkeypatch.setenv("SIGMAVAULT_FSTAB", str(tmp_path / "env-fstab"))
     site = Site.from_environment(state_dir=str(tmp_path / "state"))
     assert (site.state_dir, site.fstab) == ((tmp_path / "state").resolve(), tmp_path / "env-fstab")
+
+
+def test_make_demo_prints_the_plain_commands_when_they_reach_the_demo(no_site_environment, capsys, monkeypatch):
+    from sigmavault import demo
+    monkeypatch.chdir(tree.root())
+    demo.next_steps({})
+    printed = capsys.readouterr().out
+    assert "  .venv/bin/sigmavault status " in printed and "--pillar" not in printed
+    assert f"mounts recorded in {DEMO_DIR / 'fstab'}" in printed
+
+
+def test_on_a_box_with_its_own_pillar_make_demo_names_the_example_pillar(no_site_environment, tmp_path, capsys,
+                                                                          monkeypatch):
+    from sigmavault import demo
+    installed = tmp_path / "etc-sigmavault-pillar"
+    installed.mkdir()
+    (installed / "top.sls").write_text("base: {'*': [sigmavault]}\n")
+    monkeypatch.setattr(site_module, "INSTALLED_PILLAR_DIR", installed)
+    monkeypatch.chdir(tree.root())
+    demo.next_steps({})
+    printed = capsys.readouterr().out
+    assert "  .venv/bin/sigmavault --pillar pillar status " in printed
+    assert f"mounts recorded in {DEMO_DIR / 'fstab'}" in printed
