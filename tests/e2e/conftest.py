@@ -104,9 +104,10 @@ def panel_url(nas, account):
     import waitress
 
     from sigmavault_panel import create_app
+    from sigmavault_panel.serving import waitress_settings
     app = create_app({"SITE": nas.site, "ADMIN_GROUP": account.admin_group, "VIEW_GROUP": account.view_group,
                       "SALT_CALL": slowed_salt(0.8), "SALT_WAIT_SECONDS": 8.0, "SSE_MAX_STREAMS": 4})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+    server = waitress.create_server(app, **waitress_settings("127.0.0.1", 0, threads=8))   # as `serve` does
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
