@@ -71,3 +71,14 @@ def test_salt_error_reply_is_a_stale_reading_with_salts_message(app, admin, salt
     salt.answers["sigmavault_storage.status"] = None
     html = admin.get("/").get_data(as_text=True)
     assert "sigmavault_storage.status failed: ERROR|no such function" in html
+
+
+def test_a_disk_without_a_signature_but_with_data_is_not_called_blank(admin, salt):
+    salt.answers["grains.item"] = {**salt.answers["grains.item"], "sigmavault_disks": [
+        {"name": "loop8", "path": "/dev/loop8", "size_bytes": 1 << 30, "backing_file": None, "signature": None,
+         "data_found": "non-zero data in the first MiB (at byte 0)", "mounted_at": []},
+        {"name": "loop9", "path": "/dev/loop9", "size_bytes": 1 << 30, "backing_file": None, "signature": None,
+         "data_found": None, "mounted_at": []}]}
+    html = admin.get("/").get_data(as_text=True)
+    assert "holds data (non-zero data in the first MiB (at byte 0))" in html
+    assert html.count(">blank<") == 1
