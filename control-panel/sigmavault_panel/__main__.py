@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from sigmavault.records import RecordDamaged
 from sigmavault.site import Site
 from sigmavault_panel import serving
 from sigmavault_panel.config import DEFAULTS, PANEL_COMMAND, panel_dir
@@ -138,7 +139,17 @@ def _run(argv: list[str]) -> None:
         sys.exit(f"{' '.join(argv)} failed: {done.stderr.strip()}")
 
 
-@main.group()
+class _RecordCommands(click.Group):
+    """A damaged tokens.json stops a token command with its file and remedy, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RecordDamaged as damage:
+            raise click.ClickException(str(damage)) from None
+
+
+@main.group(cls=_RecordCommands)
 def token() -> None:
     """API tokens for scripts (stored hashed in the state directory)."""
 

@@ -1,6 +1,10 @@
 """A damaged record in the panel's state folder is a message naming the file, never a 500 or a lost file."""
 
+from click.testing import CliRunner
+
+from sigmavault.records import RecordDamaged
 from sigmavault_panel import create_app
+from sigmavault_panel.__main__ import main as panel_main
 from tests.panel.conftest import login
 from tests.panel.test_jobs import finished, start
 
@@ -50,3 +54,20 @@ def test_truncated_job_record_is_shown_as_that_job_and_never_overwritten(app, ad
     assert record.read_text() == damaged
     assert (record.parent / "2.json").exists()
     again.extensions["sigmavault"].reader.shutdown()
+
+
+def test_a_damaged_salt_job_record_stops_an_apply_with_its_file_and_remedy(app, admin, salt, site):
+    salt.answers["state.apply"] = RecordDamaged(site.state_dir / "salt" / "cache" / "proc" / "2026",
+                                                "does not decode", "wait for salt-call 42 to end, then apply again")
+    html = finished(app, admin, start(admin, "apply"))
+    assert 'class="badge error"' in html and "proc/2026" in html and "wait for salt-call 42" in html
+    assert "could not finish" not in html   # the record's own words, not an unexpected failure
+
+
+def test_token_command_names_a_damaged_tokens_file_without_a_traceback(site):
+    tokens = site.state_dir / "panel" / "tokens.json"
+    tokens.parent.mkdir(parents=True, exist_ok=True)
+    tokens.write_text('[{"half')
+    done = CliRunner().invoke(panel_main, ["token", "list", "--state-dir", str(site.state_dir)])
+    assert done.exit_code == 1 and str(tokens) in done.output and "Traceback" not in done.output
+    assert not isinstance(done.exception, RecordDamaged)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from sigmavault.cli import report
 from sigmavault.cli.state_results import StateResult, parse_state_results
+from sigmavault.records import RecordDamaged
 from sigmavault.salt_bridge.call import SaltUnavailable
 from sigmavault.site import Site
 from sigmavault_panel.services.pillar_store import PillarStore
@@ -22,7 +23,7 @@ def state_dict(state: StateResult) -> dict:
 def _run_highstate(job: Job, site: Site, salt: Callable, progress, test: bool) -> list[StateResult] | None:
     try:
         reply = salt(site, "state.apply", *(["test=True"] if test else []), on_state_done=progress)
-    except SaltUnavailable as error:
+    except (SaltUnavailable, RecordDamaged) as error:   # a damaged Salt job record names its file and remedy
         job.status, job.errors = "error", [str(error)]
         return None
     results, errors = parse_state_results(reply.data)
