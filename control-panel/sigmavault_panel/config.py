@@ -1,9 +1,12 @@
 """The panel's settings: defaults here, overridden by create_app(config) or the command line."""
 
+import logging
 import os
 import secrets
 import sys
 from pathlib import Path
+
+from sigmavault.files import write_atomically
 
 # The panel's command as typed on this box, whichever virtual environment holds it.
 PANEL_COMMAND = f"{sys.executable} -m sigmavault_panel"
@@ -39,20 +42,31 @@ DEFAULTS = {
 }
 
 
+SECRET_KEY_BYTES = 32
+
+
 def panel_dir(state_dir: Path) -> Path:
     return state_dir / "panel"
 
 
 def secret_key(directory: Path) -> bytes:
-    """The key that signs session cookies: made once per box, readable by root only."""
+    """The key that signs session cookies: made once per box, readable by root only. A key cut short (a crash,
+    a full disk) would sign with a guessable key: it is replaced, which only signs every browser out."""
     path = directory / "secret_key"
     try:
-        return path.read_bytes()
+        key = path.read_bytes()
     except FileNotFoundError:
-        pass
+        key = None
+    if key is not None and len(key) >= SECRET_KEY_BYTES:
+        return key
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = secrets.token_bytes(32)
+    fresh = secrets.token_bytes(SECRET_KEY_BYTES)
+    if key is not None:
+        logging.getLogger(__name__).warning("%s held %d bytes, not a whole key: a new one signs every browser out",
+                                            path, len(key))
+        write_atomically(path, fresh, 0o600)
+        return fresh
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as out:
-        out.write(key)
-    return key
+        out.write(fresh)
+    return fresh

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 from sigmavault.records import RecordDamaged
 from sigmavault_panel import create_app
 from sigmavault_panel.__main__ import main as panel_main
+from sigmavault_panel.config import secret_key
 from tests.panel.conftest import login
 from tests.panel.test_jobs import finished, start
 
@@ -71,3 +72,14 @@ def test_token_command_names_a_damaged_tokens_file_without_a_traceback(site):
     done = CliRunner().invoke(panel_main, ["token", "list", "--state-dir", str(site.state_dir)])
     assert done.exit_code == 1 and str(tokens) in done.output and "Traceback" not in done.output
     assert not isinstance(done.exception, RecordDamaged)
+
+
+def test_a_session_key_cut_short_is_replaced_by_a_whole_one(app, site):
+    folder = site.state_dir / "panel"
+    made = secret_key(folder)
+    (folder / "secret_key").write_bytes(made[:3])
+    restarted = create_app(dict(app.config, SECRET_KEY=None))
+    key = restarted.config["SECRET_KEY"]
+    assert len(key) == 32 and key != made and (folder / "secret_key").read_bytes() == key
+    assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert secret_key(folder) == key   # kept from then on
