@@ -3,6 +3,7 @@ half-done, and a repair where it is safe (a stale Salt job record)."""
 
 import pwd
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,11 @@ def test_damaged_salt_job_record_while_a_salt_call_runs_names_the_file_and_what_
     busy = subprocess.Popen([salt_call_binary(), "--config-dir", str(config_dir), "--local", "test.sleep", "300"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert job_records.salt_calls_running(config_dir)
+        # Salt retitles its process as it starts: wait until it is seen as this site's salt-call.
+        deadline = time.monotonic() + 120
+        while not job_records.salt_calls_running(config_dir) and busy.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert job_records.salt_calls_running(config_dir) == [busy.pid]
         done = box.cli("apply")
     finally:
         busy.kill()
