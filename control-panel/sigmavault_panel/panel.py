@@ -68,7 +68,8 @@ def build(app: Flask, site: Site) -> Panel:
     reader = SaltReader(readings.fetchers(site, salt), ttl=config["SALT_CACHE_SECONDS"],
                         wait=config["SALT_WAIT_SECONDS"], failures_to_open=config["SALT_BREAKER_FAILURES"],
                         cooldown=config["SALT_BREAKER_COOLDOWN_SECONDS"], grace=config["SALT_GRACE_SECONDS"])
-    store = PillarStore(site.pillar_dir, directory / "pillar.lock", config["PILLAR_FILE"])
+    store = PillarStore(site.pillar_dir, directory / "pillar.lock", config["PILLAR_FILE"],
+                        box=site if config["PILLAR_CHECKS_THE_BOX"] else None)
 
     def after_job(job) -> None:
         if job.kind != "preview":

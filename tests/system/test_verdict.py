@@ -54,8 +54,10 @@ def test_the_box_environment_is_judged_by_the_same_verdict_salt_runs(box):
 
     salt = _salt_errors(box.site)
     here = judge({"sigmavault": sigmavault}, box.site).as_dict()["errors"]
+    store = PillarStore(box.site.pillar_dir, box.root / "pillar.lock", "sigmavault.sls", box=box.site)
+    panel = [error.as_dict() for error in store.check(yaml.safe_dump({"sigmavault": sigmavault}))]
 
-    assert salt == here
+    assert salt == here == panel
     assert [error["path"] for error in salt] == ["sigmavault.system.timezone"]
     assert _salt_errors(box.site, "environment=False") == [] == judge({"sigmavault": sigmavault}, box.site,
                                                                       environment=False).errors

@@ -10,7 +10,8 @@ from pathlib import Path
 from sigmavault.files import write_atomically
 from sigmavault.schema import PillarError
 from sigmavault.schema.errors import ROOT_KEY
-from sigmavault.verdict import validate_pillar
+from sigmavault.site import Site
+from sigmavault.verdict import judge, validate_pillar
 from sigmavault_panel.services.pillar_text import etag_of, parse, render, same_etag
 from sigmavault_panel.services.versions import COMMITTER, History, Version
 
@@ -45,7 +46,9 @@ class Snapshot:
 
 
 class PillarStore:
-    def __init__(self, pillar_dir: Path, lock_file: Path, filename: str | None = None):
+    def __init__(self, pillar_dir: Path, lock_file: Path, filename: str | None = None, box: Site | None = None):
+        # With the box's Site, a save is judged as Salt's first state judges it (disks, time zone …).
+        self.box = box
         self.directory = Path(pillar_dir)
         self.filename = filename or self._discover()
         self.path = self.directory / self.filename
@@ -77,7 +80,9 @@ class PillarStore:
     def check(self, text: str) -> list[PillarError]:
         """Why text would be refused (empty when it would be accepted)."""
         pillar, problem = parse(text, self.filename)
-        return [problem] if problem else validate_pillar(pillar).errors
+        if problem:
+            return [problem]
+        return (judge(pillar, self.box) if self.box else validate_pillar(pillar)).errors
 
     def save_text(self, text: str, if_match: str | None, author: str, message: str) -> Snapshot:
         text = text.replace("\r\n", "\n")
