@@ -3,6 +3,7 @@
 import pytest
 
 from sigmavault.schema import PillarError, key_path
+from sigmavault.schema.errors import shown
 from sigmavault.schema.loader import DOMAINS
 from sigmavault.verdict import validate_pillar
 
@@ -226,3 +227,14 @@ def test_hostname_that_is_not_one_dns_label_is_refused(hostname):
                                       ("Etc/GMT+5", True), ("europe/berlin", False), ("../../etc/shadow", False)])
 def test_timezone_must_be_an_iana_name(zone, ok):
     assert validate_pillar({"sigmavault": {"system": {"timezone": zone}}}).ok is ok
+
+
+def test_a_huge_hostile_key_or_value_is_shown_bounded_in_the_message():
+    assert len(key_path("sigmavault", "shares", "x\n" * 500_000)) < 120
+    nested: dict = {}
+    inner = nested
+    for _ in range(500):
+        inner["k"] = inner = {}
+    assert len(shown(nested)) < 80 and len(shown(list(range(1_000_000)))) < 80
+    errors = validate_pillar({"sigmavault": {"system": {"hostname": ["y" * 100_000] * 100_000}}}).errors
+    assert errors and all(len(str(error)) < 400 for error in errors)

@@ -1,6 +1,7 @@
 """Validation errors as values: the pillar key path and what the owner should do."""
 
 import re
+import reprlib
 from dataclasses import dataclass
 
 ROOT_KEY = "sigmavault"
@@ -22,6 +23,16 @@ class PillarError:
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# repr() makes hostile input visible (newlines, NULs, look-alikes); reprlib bounds it, so a huge or deeply
+# nested value costs a message no more than a few dozen characters to show.
+_BOUNDED = reprlib.Repr()
+_BOUNDED.maxstring, _BOUNDED.maxother, _BOUNDED.maxlevel = 60, 60, 2
+_BOUNDED.maxdict = _BOUNDED.maxlist = _BOUNDED.maxtuple = _BOUNDED.maxset = 4
+
+
+def shown(value: object) -> str:
+    """A value as a message may quote it: visible and bounded, whatever its size."""
+    return _BOUNDED.repr(value)
 
 
 def key_path(*parts: str | int) -> str:
@@ -34,7 +45,7 @@ def key_path(*parts: str | int) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         elif not _PLAIN_KEY.fullmatch(str(part)):
-            text += f"[{str(part)!r}]"
+            text += f"[{shown(str(part))}]"
         else:
             text += f".{part}" if text else str(part)
     return text

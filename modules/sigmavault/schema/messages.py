@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from cerberus import errors as cerberus_errors
 
-from sigmavault.schema.errors import PillarError, key_path
+from sigmavault.schema.errors import PillarError, key_path, shown
 from sigmavault.schema.loader import rules_at
 
 _TYPE_WORDS = {"dict": "a mapping of keys", "list": "a list", "string": "a string",
@@ -12,8 +12,7 @@ _TYPE_WORDS = {"dict": "a mapping of keys", "list": "a list", "string": "a strin
 
 
 def _shown(value: object) -> str:
-    """repr() makes hostile input visible: newlines, NULs and look-alike characters."""
-    text = repr(value)
+    text = shown(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
