@@ -1,7 +1,7 @@
 """Grain sigmavault_node_key: the public recipient of this box's node key (the fleet seals to it)."""
 
-from sigmavault.secrets import keyfile, nodekey
-from sigmavault.secrets.errors import SealedError
+from sigmavault.encryption import keyfile, nodekey
+from sigmavault.encryption.errors import SealedError
 from sigmavault.site import Site
 
 

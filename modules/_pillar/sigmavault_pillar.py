@@ -7,9 +7,9 @@ is raised: Salt puts it in pillar['_errors'], so the run stops before a state ch
 """
 
 from sigmavault import pillar_files
-from sigmavault.secrets import nodekey
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.sealfile import open_data
+from sigmavault.encryption import nodekey
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.sealfile import open_data
 from sigmavault.site import Site
 
 __virtualname__ = "sigmavault"

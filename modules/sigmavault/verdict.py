@@ -12,9 +12,9 @@ first state this is) give. Three parts, in order, each only when the one before 
 from dataclasses import dataclass, field
 
 from sigmavault.compression.pillar_rules import compression_errors
+from sigmavault.encryption.pillar_rules import encryption_errors
 from sigmavault.schema import PillarError, check_schema
 from sigmavault.schema.errors import RENDER_ERRORS
-from sigmavault.secrets.pillar_rules import encryption_errors
 from sigmavault.shares.pillar_rules import shares_errors
 from sigmavault.site import Site
 from sigmavault.storage.converge import volume_keys

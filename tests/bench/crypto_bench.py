@@ -28,8 +28,8 @@ from pathlib import Path
 import yaml
 
 from sigmavault.crypto import decrypt, encrypt, generate_identity, parse_identity, recipient_of
-from sigmavault.secrets import values
-from sigmavault.secrets.sealfile import open_data, reseal, seal_into
+from sigmavault.encryption import values
+from sigmavault.encryption.sealfile import open_data, reseal, seal_into
 from tests.bench.machine import machine, save
 
 MIB = 1024 * 1024

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sigmavault.secrets import nodekey
+from sigmavault.encryption import nodekey
 from sigmavault.site import Site
 from tests.system.loopdisks import LoopDisks, require_root
 from tests.system.sandbox import private_host_files

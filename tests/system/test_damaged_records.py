@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from sigmavault.encryption import nodekey
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.salt_bridge import job_records
 from sigmavault.salt_bridge.call import salt_call_binary
 from sigmavault.salt_bridge.config import write_config_dir
-from sigmavault.secrets import nodekey
-from sigmavault.secrets.volumekeys import VolumeKeys
 from tests.system.sandbox import private_host_files
 from tests.system.test_secrets_pillar import TOKEN, seal
 

@@ -12,8 +12,8 @@ import subprocess
 import pytest
 
 from sigmavault.crypto import generate_identity, parse_identity, recipient_of
-from sigmavault.secrets import luks, nodekey
-from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.encryption import luks, nodekey
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.steps import perform
 from sigmavault.storage import converge, luks_facts
 from sigmavault.verdict import validate_pillar

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from sigmavault.secrets import actions, luks, nodekey
+from sigmavault.encryption import actions, luks, nodekey
 from tests.system.loopdisks import signature
 
 VOLUME_KEY = "sigmavault.encryption.volume_keys.tank"

@@ -5,8 +5,8 @@ import secrets
 import subprocess
 
 from sigmavault.cli.state_results import parse_state_results
+from sigmavault.encryption import nodekey
 from sigmavault.salt_bridge.call import salt_call
-from sigmavault.secrets import nodekey
 from tests.system.leaks import files_holding, verbose_highstate
 
 TOKEN = "sigmavault.encryption.secrets.api_token"

@@ -8,9 +8,9 @@ import pytest
 
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.crypto import parse_identity
+from sigmavault.encryption import nodekey, sealfile
+from sigmavault.encryption.errors import CannotOpen
 from sigmavault.salt_bridge.call import salt_call
-from sigmavault.secrets import nodekey, sealfile
-from sigmavault.secrets.errors import CannotOpen
 
 SECRETS = {"api_token": "sv-rotate-token-5f2c", "backup_pass": "sv-rotate-pass-91ad"}
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 import yaml
 
-from sigmavault.secrets import nodekey
+from sigmavault.encryption import nodekey
 from tests.system.leaks import files_holding, verbose_highstate
 from tests.system.loopdisks import sh
 from tests.system.sharebox import applied_share_box, changed_count, smbclient

@@ -18,8 +18,8 @@ CORE = {"tree", "site", "files", "records", "command", "schema", "steps", "outco
         "pillar_files"}
 # Facts and primitives of the machine every domain may use; they know no pillar domain.
 PLATFORM = {"mounts", "services", "disks", "crypto"}
-# One folder per pillar domain (the encryption domain's library is still named secrets).
-DOMAINS = {"system", "storage", "shares", "users", "secrets", "compression"}
+# One folder per pillar domain, named as its pillar key.
+DOMAINS = {"system", "storage", "shares", "users", "encryption", "compression"}
 VERDICT = {"verdict"}
 # Entry points over everything: the CLI, the bridge to salt-call, `make demo` (and what it records of the
 # host), first boot's pillar check.
@@ -112,7 +112,7 @@ def test_the_library_never_imports_salt_or_flask():
 @pytest.mark.parametrize(("source", "target", "allowed"), [
     ("steps", "storage", False), ("schema", "users", False), ("disks", "storage", False),
     ("storage", "verdict", False), ("verdict", "cli", False), ("storage", "steps", True),
-    ("storage", "secrets", True), ("verdict", "storage", True), ("cli", "verdict", True),
+    ("storage", "encryption", True), ("verdict", "storage", True), ("cli", "verdict", True),
     ("steps", "nowhere", False), ("nowhere", "steps", False)])
 def test_the_rule_refuses_upward_imports_and_allows_the_others(source, target, allowed):
     assert (violation(source, target) is None) is allowed

@@ -7,8 +7,8 @@ import pytest
 
 from sigmavault import steps
 from sigmavault.crypto import generate_identity, parse_identity, recipient_of
-from sigmavault.secrets import nodekey
-from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.encryption import nodekey
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.site import Site
 from sigmavault.storage import converge, luks_facts
 from sigmavault.storage.luks_facts import LuksFacts

@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 
 from sigmavault.crypto import generate_identity
-from sigmavault.secrets import actions, checks, datakey, keyfile, nodekey, orphans, rotation, site
-from sigmavault.secrets import backup as backups
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.keypath import parse_key_path
-from sigmavault.secrets.sealfile import load, value_at
+from sigmavault.encryption import actions, checks, datakey, keyfile, nodekey, orphans, rotation, site
+from sigmavault.encryption import backup as backups
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.keypath import parse_key_path
+from sigmavault.encryption.sealfile import load, value_at
 from sigmavault.site import Site
 
 EXIT_FAILED = 1

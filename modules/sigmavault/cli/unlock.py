@@ -5,9 +5,9 @@ from pathlib import Path
 
 import click
 
-from sigmavault.secrets import actions
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.encryption import actions
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.site import Site
 from sigmavault.storage.unlock import unlock as unlock_volumes
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from sigmavault.disks import inventory
-from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.site import Site
 from sigmavault.steps import Plan
 from sigmavault.storage.dataset_facts import read_dataset_facts

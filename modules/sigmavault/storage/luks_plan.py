@@ -6,9 +6,9 @@ the pool's sealed key file (secrets.volumekeys), read when a step runs and fed o
 """
 
 from sigmavault.disks.signatures import RAID_MEMBER, Signature, names_pool
+from sigmavault.encryption import luks
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.schema.errors import PillarError, storage_path
-from sigmavault.secrets import luks
-from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.steps import Plan
 from sigmavault.storage.consent import wipe_commands
 from sigmavault.storage.luks_facts import LuksFacts, mapper_path, volume_name, volume_number

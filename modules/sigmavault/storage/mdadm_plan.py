@@ -1,8 +1,8 @@
 """Plan one mdadm pool: a RAID array under ext4 or xfs, recorded in mdadm.conf, mounted and in fstab."""
 
 from sigmavault.disks.signatures import RAID_MEMBER, Signature, names_pool
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.schema.errors import PillarError, storage_path
-from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.steps import Plan
 from sigmavault.storage.consent import wipe_commands
 from sigmavault.storage.fstab import FstabEntry, recorded

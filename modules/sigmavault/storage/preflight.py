@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 from sigmavault.disks import identity, inventory
 from sigmavault.disks.identity import identity_of
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.schema.errors import PillarError, storage_path
-from sigmavault.secrets.volumekeys import VolumeKeys
 from sigmavault.site import Site
 from sigmavault.storage.converge import pool_plan
 

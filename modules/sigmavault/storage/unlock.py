@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from sigmavault.command import CommandError, run
 from sigmavault.crypto.recipients import Identity
 from sigmavault.disks import inventory
-from sigmavault.secrets import luks
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.encryption import luks
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.storage.luks_facts import mapper_path, volume_label
 
 

@@ -1,6 +1,6 @@
 # The box's own post-quantum identity: <state dir>/keys/node.age, root-only, never leaves the box.
 generate_node_key:
-  sigmavault_keys.node_key_present:
+  sigmavault_encryption.node_key_present:
     - name: node
     - require:
       - sigmavault_pillar: validate_pillar_and_disks

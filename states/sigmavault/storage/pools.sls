@@ -8,5 +8,5 @@ converge_pool_{{ pool }}:
     - name: {{ pool }}
     - require:
       - sigmavault_pillar: validate_pillar_and_disks
-      - sigmavault_keys: generate_node_key
+      - sigmavault_encryption: generate_node_key
 {% endfor %}

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sigmavault.encryption.nodekey import DEFAULT_PROFILE
+from sigmavault.encryption.sealfile import META_KEY
 from sigmavault.pillar_text import PillarTextError, read_file
-from sigmavault.secrets.nodekey import DEFAULT_PROFILE
-from sigmavault.secrets.sealfile import META_KEY
 
 _BLOCK_LINE = re.compile(rf"^{META_KEY}:", re.MULTILINE)
 DEFAULT_ROTATION_DAYS = 30

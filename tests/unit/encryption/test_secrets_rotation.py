@@ -3,8 +3,8 @@
 import pytest
 
 from sigmavault.crypto import parse_identity
-from sigmavault.secrets import actions, checks, keyfile, nodekey, rotation, sealfile
-from sigmavault.secrets.errors import CannotOpen
+from sigmavault.encryption import actions, checks, keyfile, nodekey, rotation, sealfile
+from sigmavault.encryption.errors import CannotOpen
 
 TOKEN = ("sigmavault", "encryption", "secrets", "api_token")
 PIN = ("sigmavault", "encryption", "secrets", "pin")

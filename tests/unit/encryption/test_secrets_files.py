@@ -6,10 +6,10 @@ import pytest
 import yaml
 
 from sigmavault.crypto import decrypt, generate_identity, recipient_of
-from sigmavault.secrets import sealfile
-from sigmavault.secrets.errors import CannotOpen, SealedError
-from sigmavault.secrets.sealfile import META_KEY, open_data, reseal, seal_into
-from sigmavault.secrets.yamltext import set_scalar
+from sigmavault.encryption import sealfile
+from sigmavault.encryption.errors import CannotOpen, SealedError
+from sigmavault.encryption.sealfile import META_KEY, open_data, reseal, seal_into
+from sigmavault.encryption.yamltext import set_scalar
 
 SITE = """\
 # The owner's site: comments and layout must survive sealing.

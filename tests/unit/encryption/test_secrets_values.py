@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from sigmavault.secrets.errors import CannotOpen, SealedError
-from sigmavault.secrets.values import is_sealed, open_value, seal_value
+from sigmavault.encryption.errors import CannotOpen, SealedError
+from sigmavault.encryption.values import is_sealed, open_value, seal_value
 
 KEY = os.urandom(32)
 PATH = ("sigmavault", "encryption", "secrets", "api_token")

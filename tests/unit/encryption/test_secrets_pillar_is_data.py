@@ -3,9 +3,9 @@ and a file that is not plain data cannot be sealed into."""
 
 import pytest
 
-from sigmavault.secrets import actions, nodekey, site
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.sealfile import load
+from sigmavault.encryption import actions, nodekey, site
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.sealfile import load
 from tests.unit.test_pillar_text import ALIAS_BOMB, POLYGLOT_PY
 
 RECIPIENT_LINE = "sigmavault:\n  encryption:\n    rotation_days: 7\n"

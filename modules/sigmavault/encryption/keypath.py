@@ -5,7 +5,7 @@ Paths are written back with sigmavault.schema.errors.key_path, the one renderer 
 
 import re
 
-from sigmavault.secrets.errors import SealedError
+from sigmavault.encryption.errors import SealedError
 
 Path = tuple[str | int, ...]
 

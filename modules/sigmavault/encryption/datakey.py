@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from sigmavault.crypto import AgeError, NoIdentityMatchError, decrypt, encrypt, parse_recipient
 from sigmavault.crypto.recipients import Identity
-from sigmavault.secrets.errors import CannotOpen, SealedError
-from sigmavault.secrets.values import DATA_KEY_SIZE
+from sigmavault.encryption.errors import CannotOpen, SealedError
+from sigmavault.encryption.values import DATA_KEY_SIZE
 
 
 def new_data_key() -> bytes:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sigmavault.crypto.recipients import Identity
-from sigmavault.secrets import keyfile, nodekey, sealfile, site, volumekeys
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.keyfile import KeyFile
+from sigmavault.encryption import keyfile, nodekey, sealfile, site, volumekeys
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.keyfile import KeyFile
 
 
 @dataclass

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from sigmavault import tree
-from sigmavault.secrets import actions, nodekey
-from sigmavault.secrets.sealfile import META_KEY
+from sigmavault.encryption import actions, nodekey
+from sigmavault.encryption.sealfile import META_KEY
 
 TOKEN = ("sigmavault", "encryption", "secrets", "api_token")
 

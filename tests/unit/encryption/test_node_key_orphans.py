@@ -4,11 +4,11 @@ import pytest
 from click.testing import CliRunner
 
 from sigmavault.cli.main import cli
-from sigmavault.secrets import checks, keyfile, nodekey, orphans
-from sigmavault.secrets.datakey import fingerprint
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.sealfile import VERSION
-from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.encryption import checks, keyfile, nodekey, orphans
+from sigmavault.encryption.datakey import fingerprint
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.sealfile import VERSION
+from sigmavault.encryption.volumekeys import VolumeKeys
 
 BLOCK = f"sigmavault_sealed:\n  version: {VERSION}\n  data_key: x\n  recipients: [{{}}]\n"
 

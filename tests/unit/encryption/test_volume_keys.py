@@ -2,9 +2,9 @@
 
 import pytest
 
-from sigmavault.secrets import nodekey, rotation
-from sigmavault.secrets.errors import CannotOpen
-from sigmavault.secrets.volumekeys import VolumeKeys
+from sigmavault.encryption import nodekey, rotation
+from sigmavault.encryption.errors import CannotOpen
+from sigmavault.encryption.volumekeys import VolumeKeys
 from sigmavault.storage import unlock
 
 

@@ -18,8 +18,8 @@ import zstandard
 
 from sigmavault.crypto import AgeError, decrypt, encrypt
 from sigmavault.crypto.recipients import Identity
+from sigmavault.encryption.errors import SealedError
 from sigmavault.files import replacing
-from sigmavault.secrets.errors import SealedError
 
 
 class BackupError(SealedError):

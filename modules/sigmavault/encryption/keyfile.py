@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sigmavault.crypto import AgeError, parse_identity, recipient_of
 from sigmavault.crypto.recipients import Identity
+from sigmavault.encryption.errors import SealedError
 from sigmavault.files import write_atomically
-from sigmavault.secrets.errors import SealedError
 
 
 @dataclass(frozen=True)

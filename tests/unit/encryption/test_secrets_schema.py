@@ -7,7 +7,7 @@ import os
 import pytest
 
 from sigmavault.crypto import generate_identity, recipient_of
-from sigmavault.secrets.pillar_rules import encryption_errors
+from sigmavault.encryption.pillar_rules import encryption_errors
 from sigmavault.verdict import validate_pillar
 from tests.unit.builders import example_pillar
 

@@ -9,9 +9,9 @@ and how to recover it.
 
 from pathlib import Path
 
-from sigmavault.secrets import datakey, nodekey, sealfile, site, volumekeys
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.keyfile import KeyFile
+from sigmavault.encryption import datakey, nodekey, sealfile, site, volumekeys
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.keyfile import KeyFile
 
 
 class SealedToMissingKey(SealedError):

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import yaml
 
 from sigmavault import pillar_text
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.values import Path, is_sealed
 from sigmavault.schema.errors import key_path
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.values import Path, is_sealed
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sigmavault.crypto import AgeError, decrypt, encrypt
 from sigmavault.crypto.recipients import Identity
-from sigmavault.secrets import keyfile, luks, nodekey
-from sigmavault.secrets.errors import CannotOpen
+from sigmavault.encryption import keyfile, luks, nodekey
+from sigmavault.encryption.errors import CannotOpen
 
 
 def volume_dir(state_dir: Path) -> Path:

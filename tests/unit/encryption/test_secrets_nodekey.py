@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sigmavault.crypto import recipient_of
+from sigmavault.encryption import checks, keyfile, nodekey
+from sigmavault.encryption.errors import NoNodeKey, SealedError
 from sigmavault.outcome import Outcome
-from sigmavault.secrets import checks, keyfile, nodekey
-from sigmavault.secrets.errors import NoNodeKey, SealedError
 
 
 @pytest.mark.parametrize("profile, prefix", [("mlkem768x25519", "AGE-SECRET-KEY-PQ-1"),

@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from sigmavault.cli.main import cli
-from sigmavault.secrets import nodekey
+from sigmavault.encryption import nodekey
 
 KEY = "sigmavault.encryption.secrets.api_token"
 

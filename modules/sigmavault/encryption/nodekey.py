@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sigmavault.crypto import generate_identity
 from sigmavault.crypto.recipients import Identity
-from sigmavault.secrets import keyfile
-from sigmavault.secrets.errors import NoNodeKey, SealedError
-from sigmavault.secrets.keyfile import KeyFile
+from sigmavault.encryption import keyfile
+from sigmavault.encryption.errors import NoNodeKey, SealedError
+from sigmavault.encryption.keyfile import KeyFile
 
 PROFILES = ("mlkem768x25519", "mlkem1024p384")
 DEFAULT_PROFILE = "mlkem768x25519"

@@ -1,10 +1,10 @@
 """State module: the node key exists, and every sealed pillar file is sealed to it and the recovery keys."""
 
+from sigmavault.encryption import checks
+from sigmavault.encryption.errors import SealedError
 from sigmavault.outcome import Outcome
-from sigmavault.secrets import checks
-from sigmavault.secrets.errors import SealedError
 
-__virtualname__ = "sigmavault_keys"
+__virtualname__ = "sigmavault_encryption"
 
 
 def __virtual__():
@@ -17,16 +17,16 @@ def _encryption() -> dict:
 
 def node_key_present(name: str) -> dict:
     encryption = _encryption()
-    outcome = checks.node_key_outcome(__salt__["sigmavault_keys.state_dir"](), encryption["node_key_profile"],
+    outcome = checks.node_key_outcome(__salt__["sigmavault_encryption.state_dir"](), encryption["node_key_profile"],
                                       encryption["rotation_days"], __opts__["test"],
-                                      pillar_dirs=__salt__["sigmavault_keys.pillar_dirs"]())
+                                      pillar_dirs=__salt__["sigmavault_encryption.pillar_dirs"]())
     return outcome.as_state(name)
 
 
 def sealed_to_current_keys(name: str) -> dict:
     try:
-        outcome = checks.sealed_files_outcome(__salt__["sigmavault_keys.pillar_dirs"](),
-                                              __salt__["sigmavault_keys.state_dir"](),
+        outcome = checks.sealed_files_outcome(__salt__["sigmavault_encryption.pillar_dirs"](),
+                                              __salt__["sigmavault_encryption.state_dir"](),
                                               _encryption()["recovery_recipients"])
     except SealedError as error:   # the node key cannot be read: node_key_present says why and what to do
         outcome = Outcome(False, str(error))

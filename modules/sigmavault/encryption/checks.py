@@ -4,9 +4,9 @@ are sealed to the current node key and every recovery recipient. Only public fac
 from dataclasses import dataclass
 from pathlib import Path
 
+from sigmavault.encryption import datakey, nodekey, orphans, sealfile, site
+from sigmavault.encryption.errors import SealedError
 from sigmavault.outcome import Outcome
-from sigmavault.secrets import datakey, nodekey, orphans, sealfile, site
-from sigmavault.secrets.errors import SealedError
 
 
 def node_key_outcome(state_dir: Path, profile: str, rotation_days: int, test: bool,

@@ -1,12 +1,12 @@
-"""Execution module: the node key and the sealed pillar files of this box (sigmavault.secrets)."""
+"""Execution module: the node key and the sealed pillar files of this box (sigmavault.encryption)."""
 
 from pathlib import Path
 
-from sigmavault.secrets import checks, nodekey
-from sigmavault.secrets.errors import SealedError
+from sigmavault.encryption import checks, nodekey
+from sigmavault.encryption.errors import SealedError
 from sigmavault.site import Site
 
-__virtualname__ = "sigmavault_keys"
+__virtualname__ = "sigmavault_encryption"
 
 
 def __virtual__():

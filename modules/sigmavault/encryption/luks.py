@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 
-from sigmavault.secrets.errors import SealedError
+from sigmavault.encryption.errors import SealedError
 
 KEY_SIZE = 64
 # Keys are 64 random bytes, not passphrases: stretching them buys nothing, so each key slot uses a

@@ -4,10 +4,10 @@ import base64
 from collections.abc import Iterator
 
 from sigmavault.crypto import AgeError, parse_recipient
+from sigmavault.encryption.luks import KEY_SIZE
+from sigmavault.encryption.sealfile import sealed_values
+from sigmavault.encryption.values import is_sealed
 from sigmavault.schema.errors import ROOT_KEY, PillarError, key_path
-from sigmavault.secrets.luks import KEY_SIZE
-from sigmavault.secrets.sealfile import sealed_values
-from sigmavault.secrets.values import is_sealed
 
 
 def encryption_errors(document: dict) -> Iterator[PillarError]:

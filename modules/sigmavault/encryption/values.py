@@ -16,9 +16,9 @@ import re
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from sigmavault.encryption.errors import CannotOpen, SealedError
+from sigmavault.encryption.keypath import Path
 from sigmavault.schema.errors import key_path
-from sigmavault.secrets.errors import CannotOpen, SealedError
-from sigmavault.secrets.keypath import Path
 
 DATA_KEY_SIZE = 32
 IV_SIZE = 12

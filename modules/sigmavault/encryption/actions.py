@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from sigmavault.crypto.recipients import Identity
-from sigmavault.secrets import keyfile, nodekey, sealfile, site
-from sigmavault.secrets.errors import SealedError
-from sigmavault.secrets.values import Path as KeyPath
+from sigmavault.encryption import keyfile, nodekey, sealfile, site
+from sigmavault.encryption.errors import SealedError
+from sigmavault.encryption.values import Path as KeyPath
 
 
 def identity_files(paths: list[Path]) -> list[Identity]:

@@ -25,10 +25,10 @@ from datetime import UTC, datetime
 
 from sigmavault import pillar_text
 from sigmavault.crypto.recipients import Identity
+from sigmavault.encryption import datakey, yamltext
+from sigmavault.encryption.errors import CannotOpen, SealedError
+from sigmavault.encryption.values import Path, is_sealed, open_value, seal_value
 from sigmavault.schema.errors import key_path
-from sigmavault.secrets import datakey, yamltext
-from sigmavault.secrets.errors import CannotOpen, SealedError
-from sigmavault.secrets.values import Path, is_sealed, open_value, seal_value
 
 META_KEY = "sigmavault_sealed"
 VERSION = 1
