@@ -70,6 +70,20 @@ def app(site, salt, accounts, clock):
 
 
 @pytest.fixture
+def token(app) -> str:
+    """An admin API token's secret."""
+    return app.extensions["sigmavault"].tokens.create("ci", "admin", "alice")[1]
+
+
+@pytest.fixture
+def api(app, token):
+    """A client that sends the admin token on every request."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

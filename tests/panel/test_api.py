@@ -9,18 +9,6 @@ from sigmavault_panel.api.openapi import DOCUMENT
 from tests.panel.conftest import PILLAR
 
 
-@pytest.fixture
-def token(app) -> str:
-    return app.extensions["sigmavault"].tokens.create("ci", "admin", "alice")[1]
-
-
-@pytest.fixture
-def api(app, token):
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return client
-
-
 def openapi_path(rule: str) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.removeprefix("/api/v1"))
 

@@ -17,18 +17,6 @@ HOSTILE = {
 }
 
 
-@pytest.fixture
-def token(app) -> str:
-    return app.extensions["sigmavault"].tokens.create("ci", "admin", "alice")[1]
-
-
-@pytest.fixture
-def api(app, token):
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return client
-
-
 def on_disk(site) -> str:
     return (site.pillar_dir / "sigmavault.sls").read_text()
 
