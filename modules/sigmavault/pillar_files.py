@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from sigmavault.pillar_text import PillarTextError, read_file, shown
+from sigmavault.pillar_text import PillarTextError, read_file
+from sigmavault.schema.errors import shown
 
 TOP = "top.sls"
 ENVIRONMENT = "base"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from sigmavault.schema.errors import ROOT_KEY, PillarError
+from sigmavault.schema.errors import ROOT_KEY, PillarError, shown
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -20,7 +20,6 @@ MAX_NODES = 100_000   # nodes after alias expansion; the example site holds a fe
 # so a file that starts with one is still plain data. Any other "#!" line names a renderer: refused.
 LEGACY_HEADERS = ("#!yaml", "#!yaml|sigmavault_sealed")
 TEMPLATE_MARKERS = ("{{", "{%", "{#")
-_SHOWN = 40
 
 
 class PillarTextError(ValueError):
@@ -36,12 +35,6 @@ class PillarTextError(ValueError):
         at = f"line {self.line}, column {self.column}: " if self.line is not None and self.column is not None \
             else (f"line {self.line}: " if self.line is not None else "")
         return PillarError(self.where, at + self.problem)
-
-
-def shown(text: str) -> str:
-    """A bounded excerpt of untrusted text for a message."""
-    text = text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
-    return repr(text)
 
 
 def check_text(text: str, where: str) -> None:
@@ -85,16 +78,22 @@ class _Refused(Exception):
 def _check_events(text: str) -> None:
     """Walk the parser's events once, before anything is built: refuse nesting past MAX_DEPTH and a document
     holding more than MAX_NODES values once its aliases are expanded (an alias counts as the whole value it
-    names). The events stream, so a bomb or a line of ten thousand brackets stops at the first excess."""
+    names, at its whole depth: an alias of a deep value inside a deep value nests as deep as both together).
+    The events stream, so a bomb or a line of ten thousand brackets stops at the first excess."""
     open_counts: list[int] = []
+    open_heights: list[int] = []          # the deepest nesting below each open mapping or list, so far
     open_anchors: list[str | None] = []
     sizes: dict[str, int] = {}
+    heights: dict[str, int] = {}          # how many levels of nesting an anchored value holds (a scalar: 0)
     total = 0
 
-    def add(count: int, mark) -> None:
+    def add(count: int, height: int, mark) -> None:
         nonlocal total
+        if len(open_counts) + height > MAX_DEPTH:
+            raise _Refused(_DEEP, mark)
         if open_counts:
             open_counts[-1] += count
+            open_heights[-1] = max(open_heights[-1], height)
         else:
             total += count
         if total + sum(open_counts) > MAX_NODES:
@@ -106,20 +105,21 @@ def _check_events(text: str) -> None:
             if len(open_counts) >= MAX_DEPTH:
                 raise _Refused(_DEEP, event.start_mark)
             open_counts.append(1)
+            open_heights.append(0)
             open_anchors.append(event.anchor)
         elif isinstance(event, _CLOSE):
-            count, anchor = open_counts.pop(), open_anchors.pop()
+            count, height, anchor = open_counts.pop(), open_heights.pop() + 1, open_anchors.pop()
             if anchor is not None:
-                sizes[anchor] = count
-            add(count, event.start_mark)
+                sizes[anchor], heights[anchor] = count, height
+            add(count, height, event.start_mark)
         elif isinstance(event, yaml.ScalarEvent):
             if event.anchor is not None:
-                sizes[event.anchor] = 1
-            add(1, event.start_mark)
+                sizes[event.anchor], heights[event.anchor] = 1, 0
+            add(1, 0, event.start_mark)
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor in open_anchors:
                 raise _Refused("an alias refers to the mapping or list that holds it (a cycle)", event.start_mark)
-            add(sizes.get(event.anchor, 1), event.start_mark)
+            add(sizes.get(event.anchor, 1), heights.get(event.anchor, 0), event.start_mark)
 
 
 def _error(where: str, problem: str, mark) -> PillarTextError:

@@ -93,6 +93,26 @@ def test_nesting_within_the_bound_is_read():
     assert load(text, "s.sls") is not None
 
 
+def _chained_anchors(links: int, levels: int) -> str:
+    """Each anchor holds `levels` lists and, innermost, an alias of the one before: short text, deep data."""
+    lines = ["a0: &a0 " + "[" * levels + "1" + "]" * levels]
+    lines += [f"a{n}: &a{n} " + "[" * levels + f"*a{n - 1}" + "]" * levels for n in range(1, links)]
+    return "\n".join(lines) + "\n"
+
+
+def test_aliases_cannot_nest_deeper_than_the_bound_by_chaining_anchors():
+    text = _chained_anchors(links=25, levels=60)
+    assert len(text) < 4000
+    with pytest.raises(PillarTextError, match=rf"line 2, column \d+: nests deeper than {MAX_DEPTH}"):
+        load(text, "s.sls")
+
+
+def test_an_alias_of_a_shallow_value_deep_inside_the_bound_is_read():
+    half = MAX_DEPTH // 2
+    text = _chained_anchors(links=2, levels=half - 1)
+    assert load(text, "s.sls")["a1"] is not None
+
+
 def test_a_text_too_large_is_refused_before_it_is_parsed():
     with pytest.raises(PillarTextError, match="larger than"):
         load("a: " + "x" * MAX_BYTES, "s.sls")
