@@ -3,6 +3,8 @@
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import msgpack
 
@@ -37,6 +39,11 @@ def test_damaged_records_stay_while_a_process_of_the_site_runs(tmp_path):
     # Any process whose arguments name the site's --config-dir counts as one of its salt-calls.
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", "--config-dir", str(config_dir)])
     try:
+        # Until the child has exec'd, /proc shows the parent's command line: wait for its own.
+        cmdline = Path(f"/proc/{sleeper.pid}/cmdline")
+        deadline = time.monotonic() + 60
+        while str(config_dir).encode() not in cmdline.read_bytes() and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert job_records.remove_stale_damaged(tmp_path / "cache", config_dir) == []
         blocked = job_records.blocking(tmp_path / "cache", config_dir)
     finally:
