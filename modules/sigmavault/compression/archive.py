@@ -4,8 +4,10 @@ plus a manifest.
 The archive is built in a hidden directory beside its destination and renamed into place when every
 file has been compressed and verified, so a cancelled or failed job leaves nothing behind. Originals are
 only read (so only the manifest is fsynced; a restore checks every member against its sha256). Files
-that vanish or cannot be read meanwhile are listed in ``Manifest.skipped`` with the reason, like symlinks
-and special files. Dictionaries come from (and are recorded as referenced in) the given DictionaryStore.
+that vanish, cannot be read or are swapped (for a symlink, or a folder above them) meanwhile are listed in
+``Manifest.skipped`` with the reason, like symlinks and special files, and are never read: every file is
+opened through confined_files, below the source's descriptor, never by following a path. Dictionaries
+come from (and are recorded as referenced in) the given DictionaryStore.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from . import families
 from .atomic import atomic_dir, atomic_file
 from .classes import DICTIONARY_CLASSES
+from .confined_files import ChangedDuringJob, ScannedFile, Tree, enter
 from .dictstore import DictionaryStore
 from .encode import Encoded, encode_file
 from .manifest import DATA, MANIFEST, PACKS, Entry, Manifest, unreadable
@@ -33,32 +36,42 @@ from .progress import ProgressCallback, Tracker
 from .stats import StatsReport
 
 
-def scan(source: Path) -> tuple[list[tuple[str, Path, os.stat_result]], list[dict]]:
-    """Regular files under source as (relative name, path, stat), sorted; and what was left out, why.
-    One lstat per file (scandir knows the type from the directory itself)."""
+def scan(tree: Tree) -> tuple[list[tuple[str, ScannedFile, os.stat_result]], list[dict]]:
+    """Regular files under the tree's root as (relative name, file, stat), sorted; and what was left out,
+    why. One lstat per file (scandir knows the type from the directory itself); folders are entered by
+    descriptor, never through a symlink."""
     files, skipped = [], []
 
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as listing:
+    def walk(folder_fd: int, prefix: str) -> None:
+        with os.scandir(folder_fd) as listing:
             entries = sorted(listing, key=lambda e: e.name)
         for entry in entries:
             rel = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, rel + "/")
+                try:
+                    inner = enter(folder_fd, entry.name)
+                except (FileNotFoundError, PermissionError, ChangedDuringJob) as error:
+                    skipped.append(unreadable(rel, error))
+                    continue
+                try:
+                    walk(inner, rel + "/")
+                finally:
+                    os.close(inner)
             elif entry.is_symlink():
-                skipped.append({"path": rel, "reason": f"symlink to {os.readlink(entry.path)}"})
+                skipped.append({"path": rel, "reason": f"symlink to {os.readlink(entry.name, dir_fd=folder_fd)}"})
             elif entry.is_file(follow_symlinks=False):
-                files.append((rel, Path(entry.path), entry.stat(follow_symlinks=False)))
+                st = entry.stat(follow_symlinks=False)
+                files.append((rel, ScannedFile(tree, rel, st), st))
             else:
                 skipped.append({"path": rel, "reason": "not a regular file"})
 
-    walk(str(source), "")
+    walk(tree.fd, "")
     files.sort(key=lambda f: f[0])
     return files, skipped
 
 
-def _packable(files: list[tuple[str, Path, os.stat_result]], options: EngineOptions,
-              ) -> tuple[list[Candidate], list[tuple[str, Path, os.stat_result]]]:
+def _packable(files: list[tuple[str, ScannedFile, os.stat_result]], options: EngineOptions,
+              ) -> tuple[list[Candidate], list[tuple[str, ScannedFile, os.stat_result]]]:
     """(files that go into packs, files compressed one by one)."""
     packable, alone = [], []
     for rel, path, st in files:
@@ -78,13 +91,16 @@ def _record_packs(packed: list[Packed], stats: StatsReport) -> None:
 
 
 def _dictionaries(
-    files: list[tuple[str, Path, os.stat_result]], store: DictionaryStore, options: EngineOptions, holder: str,
+    files: list[tuple[str, ScannedFile, os.stat_result]], store: DictionaryStore, options: EngineOptions, holder: str,
 ) -> tuple[dict[str, Dictionary], int]:
     """Map relative name -> dictionary for the small files whose family gets one; and dictionary bytes."""
     members = []
     for rel, path, st in files:
         if 0 < st.st_size <= options.dictionary_file_limit:
-            cls = quick_class(str(path), rel)
+            try:
+                cls = quick_class(path, rel)
+            except OSError:
+                continue  # gone or swapped: the one-by-one path records why
             if cls in DICTIONARY_CLASSES:
                 members.append(families.Member(path, rel, st.st_size, cls))
     assigned: dict[str, Dictionary] = {}
@@ -110,9 +126,16 @@ def compress_folder(
     cancel: threading.Event | None = None,
 ) -> Manifest:
     """Compress every regular file under source into the new archive directory; return its manifest."""
-    source, archive, options = Path(source), Path(archive), options or EngineOptions()
+    archive, options = Path(archive), options or EngineOptions()
+    with Tree(source) as tree:
+        return _compress(tree, archive, store, options, progress, cancel)
+
+
+def _compress(tree: Tree, archive: Path, store: DictionaryStore | None, options: EngineOptions,
+              progress: ProgressCallback | None, cancel: threading.Event | None) -> Manifest:
     start = time.perf_counter()
-    files, skipped = scan(source)
+    source = tree.root
+    files, skipped = scan(tree)
     tracker = Tracker(sum(st.st_size for _, _, st in files), len(files), progress, cancel)
     archive_id = uuid.uuid4().hex
     assigned: dict[str, Dictionary] = {}
@@ -131,7 +154,7 @@ def compress_folder(
             packed = parallel_map(lambda numbered: write_pack(*numbered, tmp, level, options.verify, tracker),
                                   list(enumerate(packs_of(packable, options.pack_size), 1)), os.cpu_count() or 1)
 
-            def one(item: tuple[str, Path, os.stat_result]) -> tuple[Entry, Encoded] | dict:
+            def one(item: tuple[str, ScannedFile, os.stat_result]) -> tuple[Entry, Encoded] | dict:
                 rel, path, st = item
                 dst = Path(f"{tmp}/{DATA}/{rel}.zst")
                 dictionary = assigned.get(rel)
@@ -139,7 +162,7 @@ def compress_folder(
                 try:
                     done = encode_file(path, dst, options=options, tracker=tracker, name=rel,
                                        choose_dictionary=chooser, staged=False)
-                except (FileNotFoundError, PermissionError) as error:
+                except (FileNotFoundError, PermissionError, ChangedDuringJob) as error:
                     return unreadable(rel, error)
                 entry = Entry(rel, done.size, done.compressed_size, done.sha256, str(done.cls), done.level,
                               done.dict_id, st.st_mode & 0o7777, st.st_mtime_ns)

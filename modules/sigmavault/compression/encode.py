@@ -22,6 +22,7 @@ import zstandard
 
 from .atomic import atomic_file
 from .classes import DataClass
+from .confined_files import Source, open_binary
 from .decode import decode_stream
 from .errors import VerificationError
 from .frames import decompressor_with
@@ -71,7 +72,7 @@ class _Job:
 
 
 def encode_file(
-    src: Path,
+    src: Source,
     dst: Path,
     *,
     options: EngineOptions,
@@ -84,10 +85,11 @@ def encode_file(
 ) -> Encoded:
     """Compress src into the frame file dst; see the module docstring for the guarantees.
 
-    ``staged=False`` is for callers that build dst inside a directory they stage themselves.
+    ``staged=False`` is for callers that build dst inside a directory they stage themselves. A job's file
+    (a ScannedFile) is opened below its tree's root and must still be the file scanned (ChangedDuringJob).
     """
     job = _Job(dst, name or str(src), options, tracker, choose_dictionary, overwrite, durable, staged)
-    with open(src, "rb") as fh:
+    with open_binary(src) as fh:
         size = os.fstat(fh.fileno()).st_size
         if size <= options.whole_file_limit:
             data = fh.read(size + 1)  # one byte more tells a file that grew since fstat

@@ -13,11 +13,12 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import zstandard
 
 from .classes import DataClass
+from .confined_files import ScannedFile
 from .dictstore import DictionaryInfo, DictionaryStore
 
 SAMPLE_BUDGET = 1 << 20
@@ -31,7 +32,7 @@ DICT_SIZE_MIN, DICT_SIZE_MAX = 4 << 10, 112 << 10
 
 @dataclass(frozen=True)
 class Member:
-    path: Path
+    path: ScannedFile  # read only through it: never a path a swapped symlink could redirect
     name: str
     size: int
     cls: DataClass

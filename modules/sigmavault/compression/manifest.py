@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 
+from .confined_files import CHANGED
 from .errors import ArchiveError
 
 FORMAT = 2
@@ -29,10 +30,15 @@ def is_pack_name(name: str) -> bool:
     return len(parts) == 2 and parts[0] == PACKS and parts[1].endswith(".zst") and parts[1][:-4].isdigit()
 
 
-def unreadable(path: str, error: FileNotFoundError | PermissionError) -> dict:
-    """The manifest's record of a file left out because it vanished or could not be read."""
-    reason = "deleted while the archive was being made" if isinstance(error, FileNotFoundError) \
-        else "permission denied"
+def unreadable(path: str, error: OSError) -> dict:
+    """The manifest's record of a file left out because it vanished, could not be read, or was swapped
+    (confined_files.ChangedDuringJob) after the scan."""
+    if isinstance(error, FileNotFoundError):
+        reason = "deleted while the archive was being made"
+    elif isinstance(error, PermissionError):
+        reason = "permission denied"
+    else:
+        reason = CHANGED
     return {"path": path, "reason": reason}
 
 

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 import zstandard
 
 from .classes import DataClass
+from .confined_files import ChangedDuringJob, ScannedFile
 from .errors import CorruptFrameError, VerificationError
 from .frames import HEADER_MAX, corrupt, frame_parameters
 from .manifest import Entry, pack_name, unreadable
@@ -35,7 +36,7 @@ MAX_PACK_CONTENT = 256 << 20
 @dataclass(frozen=True)
 class Candidate:
     rel: str
-    path: Path
+    path: ScannedFile
     st: os.stat_result
     cls: DataClass
     stored: bool = False    # incompressible: its pack is stored in raw blocks
@@ -49,12 +50,12 @@ class Packed:
     verify_seconds: float   # decompressing it again to compare
 
 
-def candidate(rel: str, path: Path, st: os.stat_result) -> Candidate:
+def candidate(rel: str, path: ScannedFile, st: os.stat_result) -> Candidate:
     """A small file with its class. Text is classed from its head and magic bytes tell compressed
     formats; what looks binary gets the level-1 trial that tells random data."""
-    cls, stored = quick_class(str(path), rel), False
+    cls, stored = quick_class(path, rel), False
     if cls is DataClass.BINARY:
-        fd = os.open(path, os.O_RDONLY)
+        fd = path.open_fd()
         try:
             probe = probe_fd(fd, st.st_size, rel)
         finally:
@@ -87,7 +88,7 @@ def packs_of(candidates: list[Candidate], pack_size: int) -> list[list[Candidate
 def write_pack(number: int, members: list[Candidate], archive: Path, level: int, verify: bool,
                tracker: Tracker) -> Packed:
     """Compress members into archive/packs/<number>.zst (stored members: raw blocks, level 0); files that
-    vanished or cannot be read are skipped."""
+    vanished, cannot be read or were swapped since the scan are skipped, unread."""
     start, name = time.perf_counter(), pack_name(number)
     stored = members[0].stored
     level = 0 if stored else level
@@ -96,7 +97,7 @@ def write_pack(number: int, members: list[Candidate], archive: Path, level: int,
         tracker.check()
         try:
             data = member.path.read_bytes()
-        except (FileNotFoundError, PermissionError) as error:
+        except (FileNotFoundError, PermissionError, ChangedDuringJob) as error:
             skipped.append(unreadable(member.rel, error))
             continue
         blobs.append(data)

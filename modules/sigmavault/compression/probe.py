@@ -16,6 +16,7 @@ from pathlib import PurePath
 import zstandard
 
 from .classes import DataClass
+from .confined_files import Source, open_fd
 from .sniff import Kind, sniff
 
 SAMPLE_SIZE = 32 * 1024
@@ -124,9 +125,9 @@ def probe_fd(fd: int, size: int, name: str = "") -> Probe:
     return probe_samples(read_samples(fd, size), name)
 
 
-def quick_class(path: str, name: str = "") -> DataClass:
+def quick_class(source: Source, name: str = "") -> DataClass:
     """The class of a file from its first 4 KiB, without a trial (for grouping files into families)."""
-    fd = os.open(path, os.O_RDONLY)
+    fd = open_fd(source)
     try:
         head = os.pread(fd, 4096, 0)
     finally:

@@ -16,6 +16,8 @@ from sigmavault.compression import (
     load_manifest,
     restore_archive,
 )
+from sigmavault.compression.archive import scan
+from sigmavault.compression.confined_files import Tree
 from sigmavault.compression.manifest import DATA, PACKS
 from sigmavault.compression.packs import candidate, write_pack
 from sigmavault.compression.progress import Tracker
@@ -128,12 +130,11 @@ def test_a_member_deleted_before_its_pack_is_written_is_recorded_as_skipped(tmp_
     source, archive = tmp_path / "src", tmp_path / "archive"
     (archive / PACKS).mkdir(parents=True)
     source.mkdir()
-    members = []
     for name in ("a.log", "b.log"):
         (source / name).write_text(f"{name} line\n" * 50)
-        members.append(candidate(name, source / name, (source / name).stat()))
-    (source / "b.log").unlink()
-
-    packed = write_pack(1, members, archive, 3, True, Tracker())
+    with Tree(source) as tree:
+        members = [candidate(rel, found, st) for rel, found, st in scan(tree)[0]]
+        (source / "b.log").unlink()
+        packed = write_pack(1, members, archive, 3, True, Tracker())
     assert [e.path for e in packed.entries] == ["a.log"]
     assert packed.skipped == [{"path": "b.log", "reason": "deleted while the archive was being made"}]
