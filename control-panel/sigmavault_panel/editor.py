@@ -44,7 +44,7 @@ def edit(domain: str):
         form = forms.build(domain, snapshot.sigmavault) if not snapshot.problem else None
         return render_template("pillar/form.html", domain=info, form=form, snapshot=snapshot, store=store)
     document, pending, problems = form_submit.apply_form(domain, request.form, snapshot.sigmavault)
-    errors = problems or validate_pillar({ROOT_KEY: document}).errors
+    errors = problems or validate_pillar({ROOT_KEY: document}, opened=False).errors
     etag = request.form.get("etag")
     if not errors:
         message = request.form.get("message", "").strip() or f"Edit {domain} in the form"

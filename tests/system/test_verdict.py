@@ -8,6 +8,7 @@ from sigmavault.site import Site
 from sigmavault.verdict import judge
 from sigmavault_panel.services.pillar_store import PillarStore
 from tests.system.conftest import disks_pillar
+from tests.system.test_secrets_pillar import sealed_site
 
 WRONG_ACROSS_KEYS = {
     "storage": {"pools": {"tank": {"devices": ["d0", "d9"], "mountpoint": "/srv/verdict-tank",
@@ -61,3 +62,29 @@ def test_the_box_environment_is_judged_by_the_same_verdict_salt_runs(box):
     assert [error["path"] for error in salt] == ["sigmavault.system.timezone"]
     assert _salt_errors(box.site, "environment=False") == [] == judge({"sigmavault": sigmavault}, box.site,
                                                                       environment=False).errors
+
+
+def test_the_panel_saves_a_sealed_pillar_that_salt_accepts(box):
+    secret = sealed_site(box)
+    text = (box.site.pillar_dir / "site.sls").read_text()
+    assert "sigmavault_sealed:" in text and secret not in text
+    assert _salt_errors(box.site) == []
+    store = PillarStore(box.site.pillar_dir, box.root / "pillar.lock", "site.sls", box=box.site)
+    assert store.check(text) == []
+    edited = store.save_text(text.replace("sigmavault:", "sigmavault:\n  system: {timezone: UTC}", 1),
+                             store.read().etag, "alice", "time zone")
+    assert edited.problem is None and _salt_errors(box.site) == []
+    assert salt_call(box.site, "sigmavault_pillar.document").data["encryption"]["secrets"] == {"api_token": secret}
+
+
+def test_the_panel_judges_a_plain_password_by_the_text_it_would_write(box):
+    accounts = {"users": {"accounts": {"alice": {"smb_password": "plain-words"}}}}
+    pillar = box.site.pillar_dir / "sigmavault.sls"
+    _write(box, {})
+    pillar.chmod(0o644)
+    store = PillarStore(box.site.pillar_dir, box.root / "pillar.lock", "sigmavault.sls", box=box.site)
+    refused = store.check(yaml.safe_dump({"sigmavault": accounts}))
+    assert [error.path for error in refused] == ["sigmavault.users.accounts"]
+    assert "plain text and others can read it" in refused[0].message
+    pillar.write_text(yaml.safe_dump({"sigmavault": accounts}))   # as Salt would find it today
+    assert store.check(yaml.safe_dump({"sigmavault": {}})) == []  # the save that removes it is not held back

@@ -46,3 +46,13 @@ def test_a_plain_password_in_a_file_others_can_read_is_refused_by_the_box_part(t
     assert str(exposed) in error.message and "hunter2" not in error.message
     exposed.chmod(0o600)
     assert judge({"sigmavault": {}}, site).ok
+
+
+def test_a_file_judged_as_written_may_not_carry_salts_render_error_key():
+    [error] = validate_pillar({"_errors": [], "sigmavault": {}}, opened=False).errors
+    assert error.path == "_errors" and "delete it" in error.message
+
+
+def test_a_render_error_that_is_not_text_is_shown_bounded():
+    [error] = validate_pillar({"_errors": [list(range(100_000))]}).errors
+    assert error.path == "pillar" and len(error.message) < 80

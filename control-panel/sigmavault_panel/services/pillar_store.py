@@ -11,7 +11,7 @@ from sigmavault.files import write_atomically
 from sigmavault.schema import PillarError
 from sigmavault.schema.errors import ROOT_KEY
 from sigmavault.site import Site
-from sigmavault.verdict import judge, validate_pillar
+from sigmavault.verdict import Proposal, judge, validate_pillar
 from sigmavault_panel.services.pillar_text import etag_of, parse, render, same_etag
 from sigmavault_panel.services.versions import COMMITTER, History, Version
 
@@ -82,7 +82,9 @@ class PillarStore:
         pillar, problem = parse(text, self.filename)
         if problem:
             return [problem]
-        return (judge(pillar, self.box) if self.box else validate_pillar(pillar)).errors
+        if self.box:
+            return judge(pillar, self.box, proposal=Proposal(self.path, text)).errors
+        return validate_pillar(pillar, opened=False).errors
 
     def save_text(self, text: str, if_match: str | None, author: str, message: str) -> Snapshot:
         text = text.replace("\r\n", "\n")

@@ -10,8 +10,9 @@ from sigmavault.encryption.values import is_sealed
 from sigmavault.schema.errors import ROOT_KEY, PillarError, key_path
 
 
-def encryption_errors(document: dict) -> Iterator[PillarError]:
-    """document is the validated sigmavault key (defaults filled in)."""
+def encryption_errors(document: dict, opened: bool = True) -> Iterator[PillarError]:
+    """document is the validated sigmavault key (defaults filled in). opened=False judges a file's text as it is
+    written (the panel's save), where sealed values stand sealed until the ext_pillar opens them."""
     encryption = document.get("encryption", {})
     seen: set[str] = set()
     for index, recipient in enumerate(encryption.get("recovery_recipients", [])):
@@ -28,7 +29,8 @@ def encryption_errors(document: dict) -> Iterator[PillarError]:
             yield PillarError(key_path(ROOT_KEY, "encryption", "volume_keys", name),
                               f"is not a volume key: make one with `sigmavault seal FILE "
                               f"sigmavault.encryption.volume_keys.{name} --random {KEY_SIZE}`")
-    yield from still_sealed_errors(document)
+    if opened:
+        yield from still_sealed_errors(document)
 
 
 def _is_volume_key(value: str) -> bool:

@@ -15,11 +15,17 @@ from sigmavault.schema.errors import ROOT_KEY, PillarError, key_path
 _PLAIN_PASSWORD = re.compile(r"^[ \t]*smb_password:(?![ \t]*($|null[ \t]*$|~[ \t]*$|['\"]?ENC\[))", re.MULTILINE)
 
 
-def readable_plaintext_errors(pillar_dirs: list[Path]) -> Iterator[PillarError]:
+def readable_plaintext_errors(pillar_dirs: list[Path], proposed: dict[Path, str] | None = None
+                              ) -> Iterator[PillarError]:
+    """proposed: a file's new text, judged in place of what it holds now (a save not yet written; a new file
+    is made readable by root only)."""
+    proposed = {Path(path): text for path, text in (proposed or {}).items()}
     for directory in pillar_dirs:
-        for path in sorted(directory.rglob("*.sls")):
-            mode = path.stat().st_mode
-            if not mode & (stat.S_IRGRP | stat.S_IROTH) or not _PLAIN_PASSWORD.search(path.read_text()):
+        paths = sorted({*directory.rglob("*.sls"), *(p for p in proposed if p.is_relative_to(directory))})
+        for path in paths:
+            mode = path.stat().st_mode if path.exists() else 0o600
+            text = proposed[path] if path in proposed else path.read_text()
+            if not mode & (stat.S_IRGRP | stat.S_IROTH) or not _PLAIN_PASSWORD.search(text):
                 continue
             yield PillarError(key_path(ROOT_KEY, "users", "accounts"),
                               f"{path} holds an SMB password in plain text and others can read it: seal it with "
