@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sigmavault.pillar_text import PillarTextError, read_file
-from sigmavault.schema.errors import shown
+from sigmavault.schema.errors import RENDER_ERRORS, shown
 
 TOP = "top.sls"
 ENVIRONMENT = "base"
@@ -75,15 +75,18 @@ def read(pillar_dir: Path, minion_id: str, open_file: Callable[[Path, dict], dic
     merged: dict = {}
     for path in files_for(pillar_dir, minion_id):
         data = read_file(path)
+        if RENDER_ERRORS in data:   # Salt's own report of render errors: a file must not forge or hide one
+            raise PillarTextError(str(path), f"holds the top-level key {RENDER_ERRORS}, which Salt keeps for its "
+                                             "report of files that did not render: delete it")
         merged = merge(merged, open_file(path, data) if open_file else data)
     return merged
 
 
 def folder_problems(pillar_dir: Path) -> list[str]:
-    """Why the .sls files directly in pillar_dir are not a data-only pillar (empty when they are): every file
-    is read through pillar_text, and top.sls must name files that are there."""
+    """Why the .sls files in pillar_dir (its folders included) are not a data-only pillar (empty when they are):
+    every file is read through pillar_text, and top.sls must name files that are there."""
     problems = []
-    for path in sorted(Path(pillar_dir).glob("*.sls")):
+    for path in sorted(Path(pillar_dir).rglob("*.sls")):
         try:
             read_file(path)
         except PillarTextError as error:

@@ -148,3 +148,21 @@ def test_first_boot_takes_a_data_pillar_from_the_medium(box, medium):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pillar taken from the medium labelled SVPILLAR" in result.stdout
     assert "hostname: nas" in (box.root / "etc-pillar" / "sigmavault.sls").read_text()
+
+
+def test_first_boot_takes_the_files_top_names_in_folders_and_refuses_code_there(box, medium):
+    (medium / "top.sls").write_text("base:\n  '*':\n    - sigmavault\n    - site.box\n")
+    (medium / "sigmavault.sls").write_text("sigmavault:\n  system: {hostname: nas}\n")
+    (medium / "site").mkdir()
+    (medium / "site" / "box.sls").write_text("sigmavault:\n  system: {timezone: UTC}\n")
+    (medium / "site" / "old.sls").write_text(hostile(box.root / "MARKER")["py"])
+    result = take_owner_pillar(box, medium)
+    assert result.returncode == 1 and "site/old.sls: line 1: starts with a renderer line" in result.stdout
+
+    sh("mount", box.disks.devices[-1], str(medium))   # the medium again, to take the bad file away
+    (medium / "site" / "old.sls").unlink()
+    result = take_owner_pillar(box, medium)
+    assert result.returncode == 0, result.stdout + result.stderr
+    taken = box.root / "etc-pillar"
+    assert "timezone: UTC" in (taken / "site" / "box.sls").read_text()
+    assert all(path.stat().st_mode & 0o077 == 0 for path in [taken, *taken.rglob("*")])

@@ -207,6 +207,14 @@ def test_the_example_pillar_folder_is_data():
     assert pillar_files.folder_problems(tree.example_pillar_dir()) == []
 
 
+def test_a_folder_check_reads_the_files_in_its_folders_too(tmp_path):
+    directory = _pillar_dir(tmp_path, "base:\n  '*': [site]\n", site="sigmavault: {}\n")
+    (directory / "boxes").mkdir()
+    (directory / "boxes" / "nas1.sls").write_text(POLYGLOT_PY)
+    [problem] = pillar_files.folder_problems(directory)
+    assert problem.startswith(f"{directory}/boxes/nas1.sls: line 1: starts with a renderer line")
+
+
 def test_a_folder_check_names_each_file_that_is_code(tmp_path):
     directory = _pillar_dir(tmp_path, "base:\n  '*': [site]\n", site=POLYGLOT_PY, other="a: {{ x }}\n")
     problems = pillar_files.folder_problems(directory)
@@ -218,3 +226,9 @@ def test_a_folder_check_names_each_file_that_is_code(tmp_path):
 def test_text_that_is_not_yaml_characters_is_refused_with_a_message(text, says):
     with pytest.raises(PillarTextError, match=re.escape(says)):
         load(text, "s.sls")
+
+
+def test_a_file_cannot_forge_or_hide_salts_report_of_render_errors(tmp_path):
+    directory = _pillar_dir(tmp_path, "base:\n  '*': [site]\n", site="_errors: []\nsigmavault: {}\n")
+    with pytest.raises(PillarTextError, match=r"site\.sls: holds the top-level key _errors"):
+        pillar_files.read(directory, "box")
