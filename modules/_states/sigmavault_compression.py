@@ -12,4 +12,5 @@ def __virtual__():
 
 def jobs_ready(name: str) -> dict:
     document = __salt__["sigmavault_pillar.document"]()
-    return run_plan("compression jobs", lambda: plan_jobs(document), __opts__["test"]).as_state(name)
+    test = __opts__["test"]
+    return run_plan("compression jobs", lambda: plan_jobs(document, predicting=bool(test)), test).as_state(name)

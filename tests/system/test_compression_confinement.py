@@ -110,3 +110,27 @@ def test_symlinks_that_lead_out_of_a_pool_are_refused_and_nothing_is_read_or_wri
         assert os.stat(secret).st_atime == LONG_AGO  # never read
         secret.read_bytes()
         assert os.stat(secret).st_atime != LONG_AGO  # and a read would have shown
+
+
+def test_a_job_under_an_unmounted_pool_is_refused_and_nothing_is_read_or_written(box):
+    images = box.disks.make(1)
+    tank = Path(box.path("tank"))
+    jobs = {"nightly": {"source": "tank/docs", "target": str(tank / "archives")}}
+    box.write_pillar(pillar(box, images, jobs))
+    assert box.cli("apply").returncode == 0
+    assert (tank / "archives").is_dir()  # the converge made the job's folder on the mounted pool
+    sh("umount", str(tank))
+    # Beneath the mountpoint lies the host's own folder: what a job would read if it trusted the path.
+    (tank / "docs").mkdir(parents=True)
+    (tank / "docs" / "host.conf").write_text("the host's own file, not the pool's\n")
+    refusal = f"{tank / 'docs'} lies under {tank}, but {tank} is not the pool's mounted file system (the pool is " \
+              "not mounted there"
+
+    run = no_traceback(box.cli("compress", "run", "nightly"))
+    adhoc = no_traceback(box.cli("compress", "run", "--source", str(tank / "docs"), "--target", str(tank / "a")))
+
+    assert run.returncode == 1 and f"refused: nightly.source: {refusal}" in " ".join(run.stderr.split())
+    assert adhoc.returncode == 1 and f"refused: adhoc.source: {refusal}" in " ".join(adhoc.stderr.split())
+    assert "Nothing was read or written" in run.stderr
+    assert sorted(p.name for p in tank.iterdir()) == ["docs"]  # no archive folder on the host
+    assert_nothing_ran(box)

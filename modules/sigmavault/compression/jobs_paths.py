@@ -3,7 +3,10 @@
 A job runs as root, so its source and target are what the pillar lets it touch. They are checked twice:
 on the pillar's words (a dataset, or a path under a pool's or dataset's mountpoint; the schema already
 refuses `.` and `..` parts), and again just before the job reads anything, on the real path with every
-symlink followed, so a link inside a pool that points out of it is refused too.
+symlink followed, so a link inside a pool that points out of it is refused too. A path is only as good as
+what is mounted there: under a pool whose file system is not mounted, a mountpoint such as /srv/tank or
+/var/lib/x is a plain folder of the host, so the real path must also lie on the mount at its pool's (or
+dataset's) mountpoint, the same mount (by mount id, which btrfs subvolumes share, unlike st_dev).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 from pathlib import PurePosixPath
+
+from sigmavault.mounts import mounted_at, read_mounts
 
 from .errors import CompressionError
 
@@ -20,6 +25,10 @@ ALLOWED = "a dataset (pool/dataset) or a folder inside a pool's mountpoint"
 
 class OutsidePools(CompressionError):
     """A job's source or target is, or resolves to, a place outside every pool."""
+
+
+class PoolNotMounted(OutsidePools):
+    """A job's source or target lies under a pool's mountpoint, but not on the file system mounted there."""
 
 
 def roots(storage: dict | None) -> tuple[str, ...]:
@@ -49,15 +58,49 @@ def outside_pools(path: str, storage: dict | None) -> str | None:
     return f"{path} is outside every pool; a job reads and writes only {ALLOWED} ({where})"
 
 
-def confine(path: str, allowed: tuple[str, ...]) -> str:
+def confine(path: str, allowed: tuple[str, ...], *, mounted: bool = True) -> str:
     """The real path of path (every symlink followed; the part that does not exist yet kept as written),
-    when it stays inside the real path of one of allowed; OutsidePools otherwise."""
+    when it stays inside the real path of one of allowed; OutsidePools otherwise. With ``mounted`` (what
+    a run needs) it must also lie on the file system mounted at that pool's mountpoint: PoolNotMounted."""
     real = os.path.realpath(path)
-    if any(inside(real, os.path.realpath(root)) for root in allowed):
-        return real
-    where = ", ".join(allowed) if allowed else "no pool is declared"
-    raise OutsidePools(f"{path} resolves to {real}, outside every pool ({where}): a symlink leads out of it; "
-                       f"a job reads and writes only {ALLOWED}. Nothing was read or written")
+    holding = sorted((os.path.realpath(root) for root in allowed if inside(real, os.path.realpath(root))),
+                     key=len)
+    if not holding:
+        where = ", ".join(allowed) if allowed else "no pool is declared"
+        raise OutsidePools(f"{path} resolves to {real}, outside every pool ({where}): a symlink leads out of "
+                           f"it; a job reads and writes only {ALLOWED}. Nothing was read or written")
+    if mounted:
+        check_mounted(path, real, holding[-1])
+    return real
+
+
+def check_mounted(path: str, real: str, root: str) -> None:
+    """PoolNotMounted unless a file system is mounted at root and real (or the part of it that exists)
+    lies on that very mount, not on another one mounted below it or the host's own folder."""
+    if mounted_at(root, read_mounts()) is None or _mount_id(_existing(real)) != _mount_id(root):
+        raise PoolNotMounted(
+            f"{path} lies under {root}, but {root} is not the pool's mounted file system (the pool is not "
+            f"mounted there, or {real} is on another mount): mount the pool (`sigmavault apply`, "
+            "`sigmavault status` says why it is not mounted) and run the job again. Nothing was read or written")
+
+
+def _existing(real: str) -> str:
+    while not os.path.lexists(real):
+        real = os.path.dirname(real)
+    return real
+
+
+def _mount_id(path: str) -> int:
+    """The id of the mount path is on (what statx calls stx_mnt_id), from the kernel's fdinfo."""
+    fd = os.open(path, os.O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        with open(f"/proc/self/fdinfo/{fd}") as info:
+            for line in info:
+                if line.startswith("mnt_id:"):
+                    return int(line.split()[1])
+    finally:
+        os.close(fd)
+    raise OSError(f"the kernel did not say which mount {path} is on")
 
 
 def inside(path: str, folder: str) -> bool:

@@ -20,15 +20,19 @@ from .jobs_spec import declared_spec
 TARGET_MODE = "0750"
 
 
-def plan_jobs(document: dict) -> Plan:
-    """The steps that make the declared jobs of document (the validated sigmavault key) ready."""
+def plan_jobs(document: dict, *, predicting: bool = False) -> Plan:
+    """The steps that make the declared jobs of document (the validated sigmavault key) ready.
+
+    A pool that is not mounted refuses its jobs: the storage state before this one mounts the pools, so
+    one still unmounted failed to, and a folder made now would be the host's own. Only a prediction
+    (``predicting``, test=True) goes on, as the storage state it follows only predicted the mount too."""
     plan, planned = Plan(), set()
     for name, job in sorted(document["compression"]["jobs"].items()):
         spec = declared_spec(name, job, document["storage"])
         where = key_path(ROOT_KEY, "compression", "jobs", name)
         try:
-            confine(spec.source, spec.roots)
-            target = confine(spec.target, spec.roots) if spec.target else None
+            confine(spec.source, spec.roots, mounted=not predicting)
+            target = confine(spec.target, spec.roots, mounted=not predicting) if spec.target else None
         except OutsidePools as error:
             plan.refusals.append(PillarError(where, str(error)))
             continue

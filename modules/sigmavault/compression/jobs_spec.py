@@ -19,7 +19,7 @@ from sigmavault.schema import check_schema
 from sigmavault.schema.errors import ROOT_KEY, key_path
 
 from .errors import CompressionError
-from .jobs_paths import confine, roots
+from .jobs_paths import PoolNotMounted, confine, roots
 from .pillar_rules import job_errors, source_path
 
 KINDS = ("archive", "in_place", "restore")
@@ -88,7 +88,15 @@ def make_spec(
 
 
 def confined(spec: JobSpec) -> JobSpec:
-    """spec with its source and target as real paths, checked to stay inside its pools just before it
-    runs (jobs_paths.OutsidePools otherwise): from here on the job never follows a path's symlinks again."""
-    target = confine(spec.target, spec.roots) if spec.target else spec.target
-    return replace(spec, source=confine(spec.source, spec.roots), target=target)
+    """spec with its source and target as real paths, checked just before it runs to stay inside its pools
+    (jobs_paths.OutsidePools otherwise) and on their mounted file systems (PoolNotMounted, naming the
+    job's key). Only the roots are checked here: below them the job opens every file it reads through
+    confined_files and makes every folder it writes by descriptor, never following a symlink again."""
+    def checked(side: str, path: str) -> str:
+        try:
+            return confine(path, spec.roots)
+        except PoolNotMounted as error:
+            raise PoolNotMounted(f"{spec.name}.{side}: {error}") from None
+
+    source = checked("source", spec.source)
+    return replace(spec, source=source, target=checked("target", spec.target) if spec.target else spec.target)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -64,10 +66,38 @@ def same_tree():
     return _same_tree
 
 
+_BOUND: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def _unmount_pools():
+    yield
+    while _BOUND:
+        subprocess.run(["umount", str(_BOUND.pop())], check=True)
+
+
+def unmount_pool(mountpoint: Path) -> None:
+    """Take a pool made by pools_at off its mountpoint again, leaving the folder beneath it."""
+    _BOUND.remove(mountpoint)
+    subprocess.run(["umount", str(mountpoint)], check=True)
+
+
 def pools_at(*mountpoints: Path) -> dict:
-    """The validated sigmavault key of a pillar with one pool mounted at each folder (jobs act only there)."""
+    """The validated sigmavault key of a pillar with one pool mounted at each folder (jobs act only there).
+
+    Each folder becomes a real mount point (bound onto itself, until the test ends): a job refuses a pool
+    whose mountpoint has nothing mounted."""
+    from sigmavault.mounts import mounted_at, read_mounts
     from sigmavault.verdict import validate_pillar
     from tests.unit.builders import pillar
+
+    if os.geteuid() != 0:
+        pytest.skip("a pool's mountpoint is a mount point: binding a folder onto itself needs root")
+    for mountpoint in mountpoints:
+        mountpoint.mkdir(parents=True, exist_ok=True)
+        if mounted_at(os.path.realpath(mountpoint), read_mounts()) is None:
+            subprocess.run(["mount", "--bind", str(mountpoint), str(mountpoint)], check=True)
+            _BOUND.append(mountpoint)
 
     disks = {f"disk_{i}": {"path": f"/dev/sd{chr(ord('b') + i)}"} for i in range(len(mountpoints))}
     pools = {f"pool{i}": {"devices": [f"disk_{i}"], "mountpoint": str(m)} for i, m in enumerate(mountpoints)}
