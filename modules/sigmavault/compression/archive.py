@@ -124,15 +124,17 @@ def compress_folder(
     options: EngineOptions | None = None,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    root: Path | str | None = None,
 ) -> Manifest:
-    """Compress every regular file under source into the new archive directory; return its manifest."""
+    """Compress every regular file under source into the new archive directory; return its manifest.
+    With ``root`` (a job's pool), no folder from root down to the archive is reached through a symlink."""
     archive, options = Path(archive), options or EngineOptions()
     with Tree(source) as tree:
-        return _compress(tree, archive, store, options, progress, cancel)
+        return _compress(tree, archive, store, options, progress, cancel, Path(root) if root else None)
 
 
 def _compress(tree: Tree, archive: Path, store: DictionaryStore | None, options: EngineOptions,
-              progress: ProgressCallback | None, cancel: threading.Event | None) -> Manifest:
+              progress: ProgressCallback | None, cancel: threading.Event | None, root: Path | None) -> Manifest:
     start = time.perf_counter()
     source = tree.root
     files, skipped = scan(tree)
@@ -141,7 +143,7 @@ def _compress(tree: Tree, archive: Path, store: DictionaryStore | None, options:
     assigned: dict[str, Dictionary] = {}
     dictionary_bytes = 0
     try:
-        with atomic_dir(archive.absolute()) as tmp:
+        with atomic_dir(archive.absolute(), root) as tmp:
             packable, alone = _packable(files, options)
             if store is not None and options.dictionaries:
                 assigned, dictionary_bytes = _dictionaries(alone, store, options, archive_id)
@@ -182,7 +184,7 @@ def _compress(tree: Tree, archive: Path, store: DictionaryStore | None, options:
             store_path = str(store.root.absolute()) if store else None
             manifest = Manifest(archive_id, str(source.absolute()), created, store_path,
                                 entries, sorted(skipped, key=lambda s: s["path"]), stats.to_dict())
-            with atomic_file(tmp / MANIFEST, durable=True) as (out, _):
+            with atomic_file(tmp / MANIFEST) as out:
                 out.write(manifest.to_json().encode())
     except BaseException:
         if store is not None:

@@ -76,7 +76,7 @@ def decode_file(
     """Decompress the frame file src into dst (written whole or not at all)."""
     name = name or str(src)
     start = time.perf_counter()
-    with open(src, "rb") as fh, atomic_file(dst, overwrite=overwrite, staged=staged) as (out, _tmp):
+    with open(src, "rb") as fh, atomic_file(dst, overwrite=overwrite, staged=staged) as out:
         compressed_size = os.fstat(fh.fileno()).st_size
         head = fh.read(HEADER_MAX)
         params = frame_parameters(head, name)

@@ -58,14 +58,13 @@ class _Job:
     tracker: Tracker
     choose_dictionary: DictionaryChooser | None
     overwrite: bool
-    durable: bool
     staged: bool
 
     def dictionary(self, plan: Plan) -> Dictionary | None:
         return self.choose_dictionary(plan) if self.choose_dictionary and not plan.store else None
 
-    def output(self) -> AbstractContextManager[tuple[BinaryIO, Path]]:
-        return atomic_file(self.dst, overwrite=self.overwrite, durable=self.durable, staged=self.staged)
+    def output(self) -> AbstractContextManager[BinaryIO]:
+        return atomic_file(self.dst, overwrite=self.overwrite, staged=self.staged)
 
     def mismatch(self) -> VerificationError:
         return VerificationError(f"{self.name}: the compressed copy did not decompress to the original")
@@ -80,7 +79,6 @@ def encode_file(
     name: str = "",
     choose_dictionary: DictionaryChooser | None = None,
     overwrite: bool = False,
-    durable: bool = False,
     staged: bool = True,
 ) -> Encoded:
     """Compress src into the frame file dst; see the module docstring for the guarantees.
@@ -88,7 +86,7 @@ def encode_file(
     ``staged=False`` is for callers that build dst inside a directory they stage themselves. A job's file
     (a ScannedFile) is opened below its tree's root and must still be the file scanned (ChangedDuringJob).
     """
-    job = _Job(dst, name or str(src), options, tracker, choose_dictionary, overwrite, durable, staged)
+    job = _Job(dst, name or str(src), options, tracker, choose_dictionary, overwrite, staged)
     with open_binary(src) as fh:
         size = os.fstat(fh.fileno()).st_size
         if size <= options.whole_file_limit:
@@ -117,7 +115,7 @@ def _encode_whole(data: bytes, job: _Job) -> Encoded:
         if restored != data:
             raise job.mismatch()
     verified = time.perf_counter()
-    with job.output() as (out, _tmp):
+    with job.output() as out:
         out.write(frame)
     job.tracker.advance(job.name, len(data), file_done=True)
     sha = hashlib.sha256(data).hexdigest()
@@ -138,7 +136,7 @@ def _encode_stream(fh: BinaryIO, size: int, job: _Job) -> Encoded:
             job.tracker.advance(job.name, len(chunk))
 
     changed = VerificationError(f"{job.name} changed while it was being compressed; try again when idle")
-    with job.output() as (out, tmp):
+    with job.output() as out:
         if plan.store:
             write_raw_frame(chunks(), size, out)
         else:
@@ -154,7 +152,7 @@ def _encode_stream(fh: BinaryIO, size: int, job: _Job) -> Encoded:
         out.flush()
         compressed = time.perf_counter()
         if job.options.verify:
-            with open(tmp, "rb") as check:
+            with open(f"/proc/self/fd/{out.fileno()}", "rb") as check:  # its own offset, out's stays
                 sha, _ = decode_stream(check, decompressor_with(dictionary), size, None, name=job.name,
                                        chunk_size=job.options.chunk_size, tracker=job.tracker)
             if sha != digest.hexdigest():

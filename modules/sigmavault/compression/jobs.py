@@ -29,6 +29,7 @@ from .archive import compress_folder
 from .dictstore import DictionaryStore
 from .errors import CancelledError, CompressionError
 from .jobs_events import Emit, Reporter, progress_path
+from .jobs_paths import holding_root
 from .jobs_priority import apply_priority
 from .jobs_records import ClassRecord, Outcome
 from .jobs_spec import JobSpec, confined
@@ -136,7 +137,7 @@ def _archive(
     store.set_target(job_id, str(archive))
     options = options or EngineOptions(profile=spec.profile)
     manifest = compress_folder(source, archive, store=dictionary_store(state_dir), options=options,
-                               progress=reporter, cancel=cancel)
+                               progress=reporter, cancel=cancel, root=holding_root(str(archive), spec.roots))
     report = StatsReport.from_dict(manifest.stats)
     classes = {cls: ClassRecord(s.files, s.bytes_in, s.bytes_in, s.bytes_out, s.compress_seconds,
                                 s.decompress_seconds) for cls, s in report.classes.items()}
@@ -147,7 +148,8 @@ def _archive(
 
 
 def _restore(spec: JobSpec, reporter: Reporter, cancel: threading.Event, options: EngineOptions | None) -> Outcome:
-    report = restore_archive(spec.source, spec.target or "", options=options, progress=reporter, cancel=cancel)
+    report = restore_archive(spec.source, spec.target or "", options=options, progress=reporter, cancel=cancel,
+                             root=holding_root(spec.target or "", spec.roots))
     # bytes_out stays the archive's size, so ratio is the archive's and decompress_mbps the restore speed
     classes = {cls: ClassRecord(s.files, s.bytes_in, s.bytes_out, s.bytes_out, 0.0, s.decompress_seconds)
                for cls, s in report.classes.items()}

@@ -63,15 +63,20 @@ def confine(path: str, allowed: tuple[str, ...], *, mounted: bool = True) -> str
     when it stays inside the real path of one of allowed; OutsidePools otherwise. With ``mounted`` (what
     a run needs) it must also lie on the file system mounted at that pool's mountpoint: PoolNotMounted."""
     real = os.path.realpath(path)
-    holding = sorted((os.path.realpath(root) for root in allowed if inside(real, os.path.realpath(root))),
-                     key=len)
-    if not holding:
+    holding = holding_root(real, allowed)
+    if holding is None:
         where = ", ".join(allowed) if allowed else "no pool is declared"
         raise OutsidePools(f"{path} resolves to {real}, outside every pool ({where}): a symlink leads out of "
                            f"it; a job reads and writes only {ALLOWED}. Nothing was read or written")
     if mounted:
-        check_mounted(path, real, holding[-1])
+        check_mounted(path, real, holding)
     return real
+
+
+def holding_root(real: str, allowed: tuple[str, ...]) -> str | None:
+    """The real path of the innermost of allowed that holds the real path real; None when none does."""
+    holding = [os.path.realpath(root) for root in allowed if inside(real, os.path.realpath(root))]
+    return max(holding, key=len) if holding else None
 
 
 def check_mounted(path: str, real: str, root: str) -> None:

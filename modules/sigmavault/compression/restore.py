@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from .atomic import atomic_dir
+from .atomic import atomic_dir, create_new
 from .decode import decode_file
 from .dictstore import DictionaryStore
 from .manifest import Entry, load_manifest
@@ -26,12 +26,16 @@ def restore_archive(
     options: EngineOptions | None = None,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    root: Path | str | None = None,
 ) -> StatsReport:
     """Recreate the archived folder at destination (which must not exist yet) and return the stats.
 
     Without ``store`` the dictionary store recorded in the manifest is used. The folder appears only
     when every file decoded to its recorded sha256; otherwise nothing is left at destination and the
     error (CorruptFrameError, MissingDictionaryError, CancelledError) names the file or dictionary.
+    With ``root`` (a job's pool) no folder from root down to destination is reached through a symlink, and
+    every file is made new in a staging folder of its own (atomic.atomic_dir), never written through a
+    link planted in the target.
     """
     archive, destination, options = Path(archive), Path(destination), options or EngineOptions()
     start = time.perf_counter()
@@ -40,7 +44,7 @@ def restore_archive(
         store = DictionaryStore(manifest.dictionary_store)
     tracker = Tracker(sum(e.size for e in manifest.entries), len(manifest.entries), progress, cancel)
     stats = StatsReport()
-    with atomic_dir(destination.absolute()) as tmp:
+    with atomic_dir(destination.absolute(), Path(root) if root is not None else None) as tmp:
         for folder in sorted({os.path.dirname(e.path) for e in manifest.entries}):
             (tmp / folder).mkdir(parents=True, exist_ok=True)
 
@@ -61,7 +65,8 @@ def restore_archive(
             decoded = read_pack(archive, members[0].pack, members)
             for entry in members:
                 dst = Path(f"{tmp}/{entry.path}")
-                dst.write_bytes(decoded[entry.path])
+                with create_new(dst) as out:
+                    out.write(decoded[entry.path])
                 place(entry, dst)
                 tracker.advance(entry.path, entry.size, file_done=True)
             return list(zip(members, by_size(members, time.perf_counter() - began), strict=True))
