@@ -57,8 +57,14 @@ class Tree:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def open_fd(self, rel: str, scanned: os.stat_result) -> int:
-        """A read descriptor of the regular file rel, which must be the file scanned (ChangedDuringJob)."""
+    def file(self, rel: str) -> ScannedFile:
+        """The regular file at rel, whichever it is when opened (an archive's member, named by its
+        manifest): still never reached through a symlink."""
+        return ScannedFile(self, rel, None)
+
+    def open_fd(self, rel: str, scanned: os.stat_result | None) -> int:
+        """A read descriptor of the regular file rel, which must be the file scanned, when given
+        (ChangedDuringJob otherwise)."""
         *folders, name = rel.split("/")
         parent = os.dup(self.fd)
         try:
@@ -75,7 +81,8 @@ class Tree:
         finally:
             os.close(parent)
         found = os.fstat(fd)
-        if not stat.S_ISREG(found.st_mode) or (found.st_dev, found.st_ino) != (scanned.st_dev, scanned.st_ino):
+        expected = (found.st_dev, found.st_ino) if scanned is None else (scanned.st_dev, scanned.st_ino)
+        if not stat.S_ISREG(found.st_mode) or (found.st_dev, found.st_ino) != expected:
             os.close(fd)
             raise ChangedDuringJob(errno.ESTALE, CHANGED, rel)
         return fd
@@ -83,11 +90,12 @@ class Tree:
 
 @dataclass(frozen=True)
 class ScannedFile:
-    """One regular file the scan found: read it only through open_fd, open or read_bytes."""
+    """One regular file the scan found (st: as scanned; None: any regular file there), read only through
+    open_fd, open or read_bytes."""
 
     tree: Tree
     rel: str
-    st: os.stat_result
+    st: os.stat_result | None
 
     def __str__(self) -> str:
         return str(self.tree.root / self.rel)

@@ -13,6 +13,7 @@ from typing import BinaryIO
 import zstandard
 
 from .atomic import atomic_file
+from .confined_files import Source, open_binary
 from .dictstore import DictionaryStore
 from .errors import CorruptFrameError
 from .frames import HEADER_MAX, corrupt, decompressor, frame_parameters
@@ -62,7 +63,7 @@ def decode_stream(
 
 
 def decode_file(
-    src: Path,
+    src: Source,
     dst: Path,
     *,
     store: DictionaryStore | None,
@@ -76,7 +77,7 @@ def decode_file(
     """Decompress the frame file src into dst (written whole or not at all)."""
     name = name or str(src)
     start = time.perf_counter()
-    with open(src, "rb") as fh, atomic_file(dst, overwrite=overwrite, staged=staged) as out:
+    with open_binary(src) as fh, atomic_file(dst, overwrite=overwrite, staged=staged) as out:
         compressed_size = os.fstat(fh.fileno()).st_size
         head = fh.read(HEADER_MAX)
         params = frame_parameters(head, name)

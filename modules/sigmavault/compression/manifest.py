@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 
-from .confined_files import CHANGED
+from .confined_files import CHANGED, ChangedDuringJob, Tree
 from .errors import ArchiveError
 
 FORMAT = 2
@@ -101,12 +101,16 @@ class Manifest:
         return cls(**data)
 
 
-def load_manifest(archive: Path) -> Manifest:
-    """Read archive/manifest.json; ArchiveError says what is wrong with the archive."""
-    path = archive / MANIFEST
+def load_manifest(archive: Path | Tree) -> Manifest:
+    """Read archive/manifest.json (not through a symlink when archive is a Tree); ArchiveError says what is
+    wrong with the archive."""
+    tree = archive if isinstance(archive, Tree) else None
+    path = (tree.root if tree else Path(archive)) / MANIFEST
     try:
-        return Manifest.from_json(path.read_text())
+        return Manifest.from_json((tree.file(MANIFEST).read_bytes() if tree else path.read_bytes()).decode())
     except FileNotFoundError:
-        raise ArchiveError(f"{archive} is not a complete archive: {MANIFEST} is missing") from None
+        raise ArchiveError(f"{path.parent} is not a complete archive: {MANIFEST} is missing") from None
+    except ChangedDuringJob:
+        raise ArchiveError(f"{path} is not a regular file of the archive (a symlink?); refusing it") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise ArchiveError(f"{path} is damaged ({exc}); restore it from another copy") from exc

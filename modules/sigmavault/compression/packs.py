@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import zstandard
 
 from .classes import DataClass
-from .confined_files import ChangedDuringJob, ScannedFile
+from .confined_files import ChangedDuringJob, ScannedFile, Tree
 from .errors import CorruptFrameError, VerificationError
 from .frames import HEADER_MAX, corrupt, frame_parameters
 from .manifest import Entry, pack_name, unreadable
@@ -137,9 +137,9 @@ def _held(entries: list[Entry], shown: int = 5) -> str:
     return f"the {len(names)} files it holds: {', '.join(names[:shown])}{more}"
 
 
-def read_pack(archive: Path, name: str, entries: list[Entry]) -> dict[str, bytes]:
+def read_pack(archive: Tree, name: str, entries: list[Entry]) -> dict[str, bytes]:
     """The members of one pack by path, each checked against its manifest sha256."""
-    frame = (archive / name).read_bytes()
+    frame = archive.file(name).read_bytes()
     params = frame_parameters(frame[:HEADER_MAX], name)
     if params.dict_id or not 0 <= params.content_size <= MAX_PACK_CONTENT:
         raise CorruptFrameError(f"{name} is not a pack this engine wrote (content size {params.content_size}, "

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .atomic import atomic_dir, create_new
+from .confined_files import ChangedDuringJob, Tree
 from .decode import decode_file
 from .dictstore import DictionaryStore
+from .errors import ArchiveError
 from .manifest import Entry, load_manifest
 from .options import EngineOptions
 from .packs import by_size, read_pack
@@ -37,14 +41,24 @@ def restore_archive(
     every file is made new in a staging folder of its own (atomic.atomic_dir), never written through a
     link planted in the target.
     """
-    archive, destination, options = Path(archive), Path(destination), options or EngineOptions()
+    try:
+        tree = Tree(archive)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ArchiveError(f"{archive} is not an archive: there is no such folder") from None
+    with tree:
+        return _restore(tree, Path(destination), store, options or EngineOptions(), progress, cancel,
+                        Path(root) if root is not None else None)
+
+
+def _restore(archive: Tree, destination: Path, store: DictionaryStore | None, options: EngineOptions,
+             progress: ProgressCallback | None, cancel: threading.Event | None, root: Path | None) -> StatsReport:
     start = time.perf_counter()
     manifest = load_manifest(archive)
     if store is None and manifest.dictionary_store and manifest.dictionaries:
         store = DictionaryStore(manifest.dictionary_store)
     tracker = Tracker(sum(e.size for e in manifest.entries), len(manifest.entries), progress, cancel)
     stats = StatsReport()
-    with atomic_dir(destination.absolute(), Path(root) if root is not None else None) as tmp:
+    with atomic_dir(destination.absolute(), root) as tmp:
         for folder in sorted({os.path.dirname(e.path) for e in manifest.entries}):
             (tmp / folder).mkdir(parents=True, exist_ok=True)
 
@@ -54,15 +68,17 @@ def restore_archive(
 
         def one(entry: Entry) -> list[tuple[Entry, float]]:
             dst = Path(f"{tmp}/{entry.path}")
-            done = decode_file(archive / entry.data_path, dst, store=store, options=options, tracker=tracker,
-                               name=entry.path, expected_sha256=entry.sha256, staged=False)
+            with _regular(archive, entry.data_path):
+                done = decode_file(archive.file(entry.data_path), dst, store=store, options=options,
+                                   tracker=tracker, name=entry.path, expected_sha256=entry.sha256, staged=False)
             place(entry, dst)
             return [(entry, done.seconds)]
 
         def pack(members: list[Entry]) -> list[tuple[Entry, float]]:
             tracker.check()
             began = time.perf_counter()
-            decoded = read_pack(archive, members[0].pack, members)
+            with _regular(archive, members[0].pack):
+                decoded = read_pack(archive, members[0].pack, members)
             for entry in members:
                 dst = Path(f"{tmp}/{entry.path}")
                 with create_new(dst) as out:
@@ -82,3 +98,12 @@ def restore_archive(
             stats.record(entry.cls, entry.size, entry.compressed_size, decompress_s=spent)
     stats.wall_seconds = time.perf_counter() - start
     return stats
+
+
+@contextmanager
+def _regular(archive: Tree, name: str) -> Iterator[None]:
+    try:
+        yield
+    except ChangedDuringJob:
+        raise ArchiveError(f"{archive.root / name} is not a regular file of the archive (a symlink, or a "
+                           "folder swapped for one?); refusing it. Nothing was restored") from None

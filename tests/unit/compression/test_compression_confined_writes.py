@@ -84,3 +84,17 @@ def test_an_archive_target_swapped_for_a_symlink_while_the_job_runs_is_not_follo
 
     assert swapped and every_file(outside(pool)) == []
     assert (pool / "moved" / "nightly" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("member", ["frame", "pack", "manifest"])
+def test_a_restore_refuses_an_archive_member_swapped_for_a_symlink(pool: Path, member: str):
+    archive = pool / "archive"
+    name = {"frame": "data/big.bin.zst", "pack": "packs/000001.zst", "manifest": "manifest.json"}[member]
+    (outside(pool) / "elsewhere.zst").write_bytes((archive / name).read_bytes())  # would even decode
+    (archive / name).unlink()
+    (archive / name).symlink_to(outside(pool) / "elsewhere.zst")
+
+    with pytest.raises(ArchiveError, match=f"{archive / name} is not a regular file of the archive"):
+        restore_archive(archive, pool / "back", root=pool)
+
+    assert not (pool / "back").exists()
