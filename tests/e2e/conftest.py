@@ -1,5 +1,7 @@
 """End to end: the panel served by waitress on loopback, a real PAM account, a box of loop disks, real Chromium."""
 
+import shutil
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -56,12 +58,16 @@ def nas(tmp_path: Path):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     disks = LoopDisks(tmp_path)
+    # The pool sits in a folder the test owns, open for the SMB guest (nobody) to walk through: pytest's own
+    # folders are 0700, and any other pytest run on the box sets them back to 0700 when it starts.
+    walkable = Path(tempfile.mkdtemp(prefix="sigmavault-e2e-"))
+    walkable.chmod(0o755)
     (tmp_path / "etc").mkdir()
     site = Site(pillar_dir=tmp_path / "pillar", state_dir=tmp_path / "state", fstab=tmp_path / "fstab",
                 etc=tmp_path / "etc")
     try:
         [(image, _device)] = disks.make(1)
-        mountpoint = tmp_path / "mnt" / "tank"
+        mountpoint = walkable / "tank"
         site.pillar_dir.mkdir()
         (site.pillar_dir / "top.sls").write_text("base:\n  '*':\n    - sigmavault\n")
         (site.pillar_dir / "sigmavault.sls").write_text(yaml.safe_dump(pool_pillar(image, mountpoint)))
@@ -70,6 +76,8 @@ def nas(tmp_path: Path):
         yield Nas(tmp_path, site, mountpoint)
     finally:
         disks.release(tmp_path)
+        disks.release(walkable)
+        shutil.rmtree(walkable, ignore_errors=True)
 
 
 @pytest.fixture
