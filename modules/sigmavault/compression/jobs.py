@@ -3,7 +3,7 @@
 ``run_job`` never raises for a job that fails: the engine's errors (corrupt frame, missing dictionary,
 verification, a destination that exists), a missing tool or an unreadable file end the job as
 ``failed`` with a message a NAS owner can act on (so does a source or target whose real path leaves its
-pools, before anything is read); a cancel ends it as ``cancelled`` with nothing
+pools, or whose pool is not mounted, before anything is read); a cancel ends it as ``cancelled`` with nothing
 half-written (an archive appears whole or not at all; files recompressed in place before the cancel stay
 recompressed and verified). Whatever happened is in the job store and the progress file.
 """
