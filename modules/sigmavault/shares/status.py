@@ -37,13 +37,19 @@ def smb_status(document: dict, etc: Path) -> dict:
     return {"server": "smbd", "running": running(smbd(conf)), "shares": shares}
 
 
+def _written_by_us(path: Path, header: str) -> str | None:
+    """The text of a config file SigmaVault wrote (its header first); None for another program's or none."""
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if text.startswith(header.strip()) else None
+
+
 def served_smb_shares(conf: Path) -> list[dict]:
     """The shares of an smb.conf SigmaVault wrote (another program's smb.conf is not ours to report)."""
-    try:
-        text = conf.read_text()
-    except (OSError, UnicodeDecodeError):
-        return []
-    if not text.startswith(HEADER.strip()):
+    text = _written_by_us(conf, HEADER)
+    if text is None:
         return []
     parser = configparser.ConfigParser(strict=False, interpolation=None, delimiters=("=",),
                                        comment_prefixes=("#", ";"))
@@ -79,11 +85,8 @@ def nfs_status(document: dict, etc: Path) -> dict:
 
 def served_kernel_exports(path: Path) -> list[dict]:
     """The exports of the kernel exports file SigmaVault wrote: 'path client(access,…) …' per line."""
-    try:
-        text = path.read_text()
-    except (OSError, UnicodeDecodeError):
-        return []
-    if not text.startswith(EXPORTS_HEADER.strip()):
+    text = _written_by_us(path, EXPORTS_HEADER)
+    if text is None:
         return []
     exports = []
     for line in text.splitlines():
