@@ -19,7 +19,7 @@ CORE = {"tree", "site", "files", "records", "command", "schema", "steps", "outco
 # Facts and primitives of the machine every domain may use; they know no pillar domain.
 PLATFORM = {"mounts", "services", "disks", "crypto"}
 # One folder per pillar domain, named as its pillar key.
-DOMAINS = {"system", "storage", "shares", "users", "encryption", "compression"}
+DOMAINS = {"system", "storage", "shares", "users", "encryption", "compression", "agents"}
 VERDICT = {"verdict"}
 # Entry points over everything: the CLI, the bridge to salt-call, `make demo` (and what it records of the
 # host), first boot's pillar check.
