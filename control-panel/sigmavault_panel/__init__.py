@@ -31,9 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     _filters(app)
 
-    from sigmavault_panel import api, auth, dashboard, editor, events, jobs
-    for blueprint in (auth.bp, dashboard.bp, editor.bp, jobs.bp, events.bp, api.bp):
+    from sigmavault_panel import agents, api, auth, dashboard, editor, events, jobs
+    for blueprint in (auth.bp, dashboard.bp, editor.bp, jobs.bp, agents.bp, events.bp, api.bp):
         app.register_blueprint(blueprint)
+    if app.config["AGENT_EVENTS_FROM_SALT"]:
+        from sigmavault_panel.services.agent_events import AgentEvents
+        app.extensions["sigmavault_agent_events"] = AgentEvents(site, app.extensions["sigmavault"].bus).start()
     return app
 
 

@@ -34,6 +34,9 @@ DEFAULTS = {
     # `sigmavault validate` and Salt's first state judge it. Off only where the box is not the one the pillar
     # describes (the panel's unit tests run against a fake Salt, without the disks their pillar names).
     "PILLAR_CHECKS_THE_BOX": True,
+    # The agent service's events (Salt's minion event bus) go into the panel's event stream. Off only where no
+    # agent service can run (the panel's fake-Salt tests).
+    "AGENT_EVENTS_FROM_SALT": True,
     "PILLAR_FILE": None,            # None: sigmavault.sls, or the one .sls file with a sigmavault key
     "SSE_HEARTBEAT_SECONDS": 15.0,
     "SSE_MAX_SECONDS": 300.0,       # a stream ends after this; browsers reconnect with Last-Event-ID

@@ -62,6 +62,7 @@ def app(site, salt, accounts, clock):
         "MEMBERS_OF": accounts.members_of, "SET_PASSWORD": accounts.set_password, "CLOCK": clock,
         "SALT_WAIT_SECONDS": 0.5, "SSE_HEARTBEAT_SECONDS": 0.2, "SSE_MAX_SECONDS": 2.0,
         "PILLAR_CHECKS_THE_BOX": False,   # the fake box has none of the disks its pillar names
+        "AGENT_EVENTS_FROM_SALT": False,  # no agent service runs beside a fake Salt
     })
     yield app
     services = app.extensions["sigmavault"]

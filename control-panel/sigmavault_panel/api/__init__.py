@@ -52,4 +52,4 @@ def body_error(error: BodyError):
     return refuse(error.status, error.message)
 
 
-from sigmavault_panel.api import box, health, jobs, openapi, pillar, tokens  # noqa: E402,F401  (routes register on bp)
+from sigmavault_panel.api import agents, box, health, jobs, openapi, pillar, tokens  # noqa: E402,F401  (routes register on bp)

@@ -9,7 +9,7 @@ from sigmavault_panel.panel import panel
 
 # Domains with capabilities of their own: the API shows what the pillar declares there and whether the
 # schema defines keys for it yet (an undefined domain refuses every key).
-DECLARED = ("compression", "encryption", "agents")
+DECLARED = ("compression", "encryption")      # agents have their own routes (api/agents.py)
 
 
 def _reading(key: str) -> dict:

@@ -2,6 +2,7 @@
 
 from flask import jsonify
 
+from sigmavault.agents.store import ACTIVE, FINAL
 from sigmavault_panel.api import bp
 from sigmavault_panel.services.tokens import NAME as TOKEN_NAME
 
@@ -50,6 +51,47 @@ def _reading_of(value: dict) -> dict:
 DECLARED = {"type": "object", "properties": {"domain": {"type": "string"}, "declared": {"type": "object"},
                                              "available": {"type": "boolean"}, "note": {"type": "string"}}}
 
+TASK_STATES = ACTIVE + FINAL
+LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+TASK = {"type": "object", "required": ["task"], "properties": {"task": _ref("AgentTask")}}
+AGENT_PATHS = {
+    "/agents": {"get": _get("The box's agents with their status, last and next run and last outcome",
+                            {"type": "object", "required": ["agents"],
+                             "properties": {"agents": {"type": "array", "items": _ref("Agent")}}})},
+    "/agents/tasks": {"get": {**_get("The agents' task queue: running first, then by priority (?state=… for "
+                                     "others, comma-separated or repeated)",
+                                     {"type": "object", "required": ["tasks"],
+                                      "properties": {"tasks": {"type": "array", "items": _ref("AgentTask")}}},
+                                     **{"400": ERROR}),
+                              "parameters": [{"name": "state", "in": "query", "style": "form", "explode": True,
+                                              "schema": {"type": "array", "items": {"enum": list(TASK_STATES)}}},
+                                             LIMIT]}},
+    "/agents/tasks/{task_id}": {"get": {**_get("One agent task", TASK, **{"404": ERROR}),
+                                        "parameters": [TASK_ID]}},
+    "/agents/history": {"get": {**_get("The agents' runs, newest first (?agent=NAME for one agent)",
+                                       {"type": "object", "required": ["runs"],
+                                        "properties": {"runs": {"type": "array", "items": _ref("AgentRun")}}},
+                                       **{"400": ERROR}),
+                                "parameters": [{"name": "agent", "in": "query", "schema": {"type": "string"}},
+                                               LIMIT]}},
+    "/agents/{name}/run": {"post": {
+        "summary": "Queue a run of the agent now (the agent service starts it when a worker is free)",
+        "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"subject": {"type": "string", "maxLength": 200,
+                                       "description": "what to run it for (a job, a pool…); default: the box"}}}}}},
+        "responses": {"202": _json(TASK, "queued; Location names the task"), **AUTH, "400": ERROR, "404": ERROR,
+                      "415": ERROR, "422": ERROR}}},
+    "/agents/tasks/{task_id}/cancel": {"post": {
+        "summary": "Cancel a task: a queued one at once, a running one at its next safe point",
+        "parameters": [TASK_ID],
+        "responses": {"200": _json({"type": "object", "required": ["result", "task"], "properties": {
+            "result": {"enum": ["cancelled", "cancelling"]}, "task": _ref("AgentTask")}}, "cancelled or cancelling"),
+            **AUTH, "404": ERROR, "409": ERROR}}},
+}
+
 PATHS = {
     "/health/live": {"get": _get("The process answers", {"type": "object"}, open_=True)},
     "/health/ready": {"get": _get("The panel can work: state dir, pillar, salt-call and git present",
@@ -64,7 +106,6 @@ PATHS = {
                             "the NFS server run (sigmavault_shares.status)", _reading_of(_ref("Shares")))},
     "/compression": {"get": _get("What the pillar declares for compression jobs", DECLARED)},
     "/encryption": {"get": _get("What the pillar declares for keys and sealed secrets", DECLARED)},
-    "/agents": {"get": _get("What the pillar declares for agents, and whether the schema defines them yet", DECLARED)},
     "/pillar": {
         "get": _get("The pillar file, its sigmavault mapping, version and ETag", _ref("Pillar"),
                     **{"304": {"description": "unchanged since If-None-Match"}}),
@@ -94,8 +135,9 @@ PATHS = {
                                       {"type": "object", "properties": {"job": _ref("Job")}}, **{"404": ERROR}),
                                "parameters": [{"name": "job_id", "in": "path", "required": True,
                                                "schema": {"type": "integer"}}]}},
-    "/events": {"get": {"summary": "Server-sent events: job.started, job.progress, job.finished "
-                                   "(?job=N for one job; resumes after Last-Event-ID)",
+    "/events": {"get": {"summary": "Server-sent events: job.started, job.progress, job.finished, and agent "
+                                   "(an agent's event: tag and data) (?job=N for one job; resumes after "
+                                   "Last-Event-ID)",
                         "parameters": [{"name": "job", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                                        {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
                         "responses": {"200": {"description": "the stream",
@@ -118,6 +160,7 @@ PATHS = {
                                                       "schema": {"type": "string"}}],
                                       "responses": {"204": {"description": "revoked"}, **AUTH, "404": ERROR}}},
     "/openapi.json": {"get": _get("This document", {"type": "object"}, open_=True)},
+    **AGENT_PATHS,
 }
 
 SCHEMAS = {
@@ -160,6 +203,28 @@ SCHEMAS = {
         "progress": {"type": "array", "items": {"type": "object"}},
         "states": {"type": "array", "items": {"type": "object"}}, "summary": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "string"}}}},
+    "Agent": {"type": "object", "required": ["name", "description", "status"], "properties": {
+        "name": {"type": "string"}, "description": {"type": "string"}, "priority": {"type": "integer"},
+        "schedule": {"type": ["string", "null"]}, "enabled": {"type": "boolean"}, "heavy": {"type": "boolean"},
+        "holds_box": {"type": "boolean"}, "isolated": {"type": "boolean"}, "max_attempts": {"type": "integer"},
+        "status": {"enum": ["idle", "running", "failed", "disabled", "breaker-open"]},
+        "last_run": {"type": ["string", "null"]}, "last_ok": {"type": ["boolean", "null"]},
+        "last_outcome": {"type": ["string", "null"]}, "next_run": {"type": ["string", "null"]},
+        "breaker_until": {"type": ["string", "null"]}}},
+    "AgentTask": {"type": "object", "required": ["id", "agent", "subject", "state"], "properties": {
+        "id": {"type": "integer"}, "agent": {"type": "string"}, "subject": {"type": "string"},
+        "pool": {"type": ["string", "null"]}, "priority": {"type": "integer"},
+        "state": {"enum": list(TASK_STATES)},
+        "reason": {"type": "string"}, "attempt": {"type": "integer"}, "max_attempts": {"type": "integer"},
+        "created": {"type": "string"}, "started": {"type": ["string", "null"]},
+        "finished": {"type": ["string", "null"]}, "not_before": {"type": ["string", "null"]},
+        "progress": {"type": ["number", "null"]}, "message": {"type": ["string", "null"]},
+        "outcome": {"type": ["string", "null"]}}},
+    "AgentRun": {"type": "object", "required": ["task_id", "agent", "state", "ok", "summary"], "properties": {
+        "id": {"type": "integer"}, "task_id": {"type": "integer"}, "agent": {"type": "string"},
+        "subject": {"type": "string"}, "attempt": {"type": "integer"}, "state": {"type": "string"},
+        "ok": {"type": "boolean"}, "started": {"type": ["string", "null"]}, "finished": {"type": "string"},
+        "duration": {"type": ["number", "null"]}, "summary": {"type": "string"}, "details": {"type": "object"}}},
     "Token": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"},
                                                "role": {"enum": ["admin", "viewer"]},
                                                "created_by": {"type": "string"}, "created_at": {"type": "number"}}},
