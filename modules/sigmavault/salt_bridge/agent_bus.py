@@ -12,6 +12,7 @@ Salt is imported when a publisher or subscriber is made, not before. A publish f
 False: an event must never stop a task.
 """
 
+import asyncio
 import fcntl
 import logging
 import socket
@@ -224,9 +225,14 @@ def _serve(loop, bind) -> None:
     loop.close(all_fds=True)
 
 
-def _stop(loop, server) -> None:
+async def _stop(loop, server) -> None:
+    """Close the server and end its readers and writers before the loop stops, so none is left pending."""
     try:
         server.close()
+        others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
     finally:
         loop.stop()
 
