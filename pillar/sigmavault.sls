@@ -181,8 +181,9 @@ sigmavault:
     # Pools with `encrypted: true` do not read these yet: they keep their own sealed key files.
     volume_keys: {}
   compression:
-    # Jobs you run with `sigmavault compress run NAME` (the agents will schedule them); each under a name
-    # you choose. `sigmavault compress list` and `sigmavault compress stats` show what they did and saved.
+    # Jobs you run with `sigmavault compress run NAME`, or the compression agent runs on their schedule; each
+    # under a name you choose. `sigmavault compress list` and `sigmavault compress stats` show what they did
+    # and saved.
     jobs:
       cold_media:
         # A dataset as pool/dataset, or a folder inside a pool's mountpoint. Jobs run as root, so they
@@ -199,6 +200,11 @@ sigmavault:
         cold_days: 30
         # low (nice 19, disk only when idle), normal (nice 10) or high (nice 0).
         priority: low
+        # When the compression agent runs it: a cron line in UTC ("0 3 * * 0": Sundays 03:00), @daily,
+        # @weekly … or "@every 12h"; null: only when you run it. It waits out the agents' quiet hours.
+        schedule: "0 3 * * 0"
+        # Skip a scheduled run when the job's last run saved less than this percent (0: always run).
+        min_saving_percent: 5
       documents_archive:
         # Every file under source becomes one verified zstd frame in <target>/documents_archive-<UTC time>/
         # (`zstd -d` reads them; restore with `sigmavault compress restore`). The originals stay.
@@ -209,8 +215,39 @@ sigmavault:
         profile: max
         cold_days: 0
         priority: low
+        schedule: null
+        min_saving_percent: 0
+  agents:
+    # The agent service (sigmavault-agents) runs the box's upkeep between applies. `sigmavault agents list`
+    # shows each agent, `run`, `cancel` and `history` act on them. false: the service is stopped.
+    enabled: true
+    # Tasks that may run at once (1-8).
+    workers: 2
+    # Heavy disk work (compression jobs, later scrubs) waits while inside these hours, in the box's time zone
+    # (sigmavault.system.timezone); the window may cross midnight. null: no quiet hours.
+    quiet_hours: {start: "08:00", end: "18:00"}
+    # Days of history (runs, outcomes, what the agents learned) kept.
+    history_days: 90
+    # An agent whose own runs fail this many times within the window is no longer started (breaker-open).
+    breaker: {failures: 3, window_minutes: 30}
+    # One block per agent: enabled, schedule (null: the agent's own; a cron line in UTC, @hourly … or
+    # "@every 10m") and jitter_seconds (up to this many seconds added to each due time).
+    drift:
+      enabled: true
+      schedule: null
+      jitter_seconds: 60
+      # true: apply the pillar at once when a state would change (a hand-edited smb.conf is put back);
+      # false: the drift is only recorded and published.
+      converge: false
+    # Proves the services the box runs answer (smbd, the NFS server, nginx, the panel); restarts one that does not.
+    self_heal: {enabled: true, schedule: null, jitter_seconds: 0}
+    # Reseals the secrets to a new node key every encryption.rotation_days.
+    key_rotation: {enabled: true, schedule: "@daily", jitter_seconds: 600}
+    # Runs the compression jobs above whose schedule is due.
+    compression: {enabled: true, schedule: null, jitter_seconds: 60}
+    # Drops history older than history_days.
+    housekeeping: {enabled: true, schedule: null, jitter_seconds: 60}
   # Domains that later capabilities fill in; each refuses unknown keys until then.
   mesh: {}
-  agents: {}
   panel: {}
   alerts: {}

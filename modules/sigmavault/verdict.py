@@ -12,6 +12,7 @@ first state this is) give. Three parts, in order, each only when the one before 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sigmavault.agents.pillar_rules import agents_errors
 from sigmavault.compression.pillar_rules import compression_errors
 from sigmavault.encryption.pillar_rules import encryption_errors
 from sigmavault.encryption.sealfile import META_KEY
@@ -51,7 +52,8 @@ class Proposal:
 def cross_key_errors(document: dict, opened: bool = True) -> list[PillarError]:
     """Rules that span several keys, each domain's own (document: the schema-valid sigmavault key)."""
     return [*storage_errors(document.get("storage", {})), *encryption_errors(document, opened),
-            *compression_errors(document), *users_errors(document.get("users", {})), *shares_errors(document)]
+            *compression_errors(document), *users_errors(document.get("users", {})), *shares_errors(document),
+            *agents_errors(document)]
 
 
 def as_written(pillar: dict) -> dict:

@@ -1,5 +1,5 @@
 # The order of the domains is the order of DESIGN.md: validate first, then the box, then storage, keys, accounts,
-# shares and the panel.
+# shares, compression, the agent service and the panel.
 include:
   - sigmavault.validate
   - sigmavault.system
@@ -8,4 +8,5 @@ include:
   - sigmavault.users
   - sigmavault.shares
   - sigmavault.compression
+  - sigmavault.agents
   - sigmavault.panel

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from sigmavault.agents.boxlock import BoxBusy
 from sigmavault.cli import report
 from sigmavault.cli.state_results import StateResult, parse_state_results
 from sigmavault.records import RecordDamaged
@@ -25,6 +26,9 @@ def _run_highstate(job: Job, site: Site, salt: Callable, progress, test: bool) -
         reply = salt(site, "state.apply", *(["test=True"] if test else []), on_state_done=progress)
     except (SaltUnavailable, RecordDamaged) as error:   # a damaged Salt job record names its file and remedy
         job.status, job.errors = "error", [str(error)]
+        return None
+    except BoxBusy as busy:      # agent work holding the box did not reach a safe point in time
+        job.status, job.errors = "error", [f"the apply did not start, nothing changed: {busy}"]
         return None
     results, errors = parse_state_results(reply.data)
     if errors:

@@ -6,11 +6,12 @@ import sys
 
 import click
 
+from sigmavault.agents.boxlock import BoxBusy
 from sigmavault.cli import report
 from sigmavault.cli.pillar_errors import is_pillar_render_failure, readable, readable_errors
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.records import RecordDamaged
-from sigmavault.salt_bridge.call import SaltUnavailable, salt_call
+from sigmavault.salt_bridge.call import APPLY_WAITS_FOR_BOX_SECONDS, SaltUnavailable, salt_call
 from sigmavault.site import Site
 
 EXIT_FAILED, EXIT_NO_SALT = 1, 3
@@ -34,6 +35,9 @@ def _call(site: Site, *args: str, **kwargs):
         sys.exit(EXIT_NO_SALT)
     except RecordDamaged as damage:
         click.echo(f"error: {damage}", err=True)
+        sys.exit(EXIT_FAILED)
+    except BoxBusy as busy:
+        click.echo(f"the apply did not start, nothing changed: {busy}", err=True)
         sys.exit(EXIT_FAILED)
     for note in reply.notes:
         click.echo(f"note: {note}", err=True)
@@ -88,13 +92,16 @@ def plan(site: Site) -> None:
 
 
 @cli.command()
+@click.option("--wait-for-box", "wait_seconds", type=click.FloatRange(0, 3600), default=APPLY_WAITS_FOR_BOX_SECONDS,
+              show_default=True, help="Seconds to wait for running agent work to reach a safe point")
 @click.pass_obj
-def apply(site: Site) -> None:
+def apply(site: Site, wait_seconds: float) -> None:
     """Converge the box to the pillar, one progress line per state, then a summary."""
     def progress(name: str, seconds: float) -> None:
         click.echo(f"  … {name} ({seconds:.1f} s)")
 
-    results, errors = parse_state_results(_call(site, "state.apply", on_state_done=progress).data)
+    reply = _call(site, "state.apply", on_state_done=progress, box_wait_seconds=wait_seconds)
+    results, errors = parse_state_results(reply.data)
     _stop_on_salt_errors(site, errors)
     for line in report.apply_lines(results):
         click.echo(line)
@@ -146,3 +153,7 @@ cli.add_command(unlock)
 from sigmavault.cli.compress import compress  # noqa: E402  (the compression capability's commands)
 
 cli.add_command(compress)
+
+from sigmavault.cli.agents import agents  # noqa: E402  (the agents capability's commands)
+
+cli.add_command(agents)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from sigmavault.agents import boxlock
 from sigmavault.salt_bridge import job_records, state_events
 from sigmavault.salt_bridge.config import write_config_dir
 from sigmavault.site import Site
@@ -26,6 +27,9 @@ from sigmavault.site import Site
 log = logging.getLogger(__name__)
 _COMPLETED = re.compile(r"^INFO\|Completed state \[(?P<name>.*)\] at time \S+ \(duration_in_ms=(?P<ms>[\d.]+)\)")
 EVENT_BUS, LOG_LINES = "event bus", "log lines"
+# How long an apply waits for running agent work that holds the box to reach a safe point.
+APPLY_WAITS_FOR_BOX_SECONDS = 120.0
+APPLY_FUNCTIONS = ("state.apply", "state.highstate", "state.sls")
 
 
 class SaltUnavailable(RuntimeError):
@@ -47,8 +51,25 @@ def salt_call_binary() -> str:
     return str(candidate) if candidate.exists() else "salt-call"
 
 
-def salt_call(site: Site, *args: str, on_state_done: Callable[[str, float], None] | None = None) -> SaltReply:
-    """Salt's reply; raises RecordDamaged when a damaged Salt job record stops Salt and cannot go yet."""
+def changes_the_box(args: tuple[str, ...]) -> bool:
+    """A real apply (not its test=True preview): it holds the box, so no agent work runs beside it."""
+    return bool(args) and args[0] in APPLY_FUNCTIONS and "test=True" not in args[1:]
+
+
+def salt_call(site: Site, *args: str, on_state_done: Callable[[str, float], None] | None = None,
+              box_wait_seconds: float = APPLY_WAITS_FOR_BOX_SECONDS) -> SaltReply:
+    """Salt's reply; raises RecordDamaged when a damaged Salt job record stops Salt and cannot go yet, and
+    BoxBusy when an apply cannot have the box (agent work holding it did not stop in time): nothing ran.
+
+    Every apply goes through here (the CLI, the panel's jobs, the drift agent's converge), so one place
+    makes applies and box-holding agent tasks exclusive (agents/boxlock.py)."""
+    if changes_the_box(args):
+        with boxlock.for_apply(site, wait_seconds=box_wait_seconds):
+            return _salt_call(site, args, on_state_done)
+    return _salt_call(site, args, on_state_done)
+
+
+def _salt_call(site: Site, args: tuple[str, ...], on_state_done: Callable[[str, float], None] | None) -> SaltReply:
     config_dir = write_config_dir(site)
     cachedir = Path(yaml.safe_load((config_dir / "minion").read_text())["cachedir"])
     notes = job_records.remove_stale_damaged(cachedir, config_dir)

@@ -1,0 +1,45 @@
+"""Cross-key rules of sigmavault.agents that the schema alone cannot say: the one place they live.
+
+The schema (pillar/schema/agents.yaml) checks each key and refuses an override for an agent the box does not
+have; these rules check what only the agents' own parser knows (a schedule string means a time) and keys
+that must differ. Schedules of objects live beside the objects (a compression job's), and are checked here
+too, so every schedule the service will read has been parsed once before an apply writes its config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sigmavault.agents.schedules import parse
+from sigmavault.schema.errors import ROOT_KEY, PillarError, key_path
+
+# Keys of sigmavault.agents that are the runtime's, not an agent's block.
+RUNTIME_KEYS = frozenset({"enabled", "workers", "quiet_hours", "history_days", "breaker"})
+
+
+def agents_errors(document: dict) -> Iterator[PillarError]:
+    """One error per thing to change (document: the schema-valid sigmavault key, defaults filled in)."""
+    agents = document.get("agents", {})
+    for name, block in sorted(agent_blocks(agents).items()):
+        yield from schedule_errors(key_path(ROOT_KEY, "agents", name, "schedule"), block.get("schedule"))
+    for name, job in sorted(document.get("compression", {}).get("jobs", {}).items()):
+        yield from schedule_errors(key_path(ROOT_KEY, "compression", "jobs", name, "schedule"), job.get("schedule"))
+    quiet = agents.get("quiet_hours")
+    if quiet and quiet["start"] == quiet["end"]:
+        yield PillarError(key_path(ROOT_KEY, "agents", "quiet_hours"),
+                          f"start and end are both {quiet['start']}, which is no window at all; give an end "
+                          "that differs from start, or set quiet_hours: null")
+
+
+def agent_blocks(agents: dict) -> dict[str, dict]:
+    """name -> the pillar's block for that agent (enabled, schedule, jitter_seconds and its own keys)."""
+    return {name: block for name, block in agents.items() if name not in RUNTIME_KEYS and isinstance(block, dict)}
+
+
+def schedule_errors(where: str, text: str | None) -> Iterator[PillarError]:
+    if text is None:
+        return
+    try:
+        parse(text)
+    except ValueError as error:
+        yield PillarError(where, str(error))

@@ -1,0 +1,157 @@
+"""The agents state's plan: facts of the box -> a pure steps.Plan that leaves the agent service as the pillar
+says: its folder root's only, config.json as runtime_config makes it, the systemd unit (on a systemd box),
+and the service running (or stopped with `enabled: false`).
+
+config.json changing needs no restart (the service rereads it); the unit or the service's program changing
+does, so a new SigmaVault never keeps running old code after an apply.
+"""
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from sigmavault import services
+from sigmavault.agents.config import agents_dir, config_path
+from sigmavault.agents.unit import BINARY_NAME, UNIT_NAME, daemon, pid_path, unit_path, unit_text
+from sigmavault.command import run_result
+from sigmavault.files import read_text
+from sigmavault.schema.errors import ROOT_KEY, PillarError, key_path
+from sigmavault.services import Daemon
+from sigmavault.site import Site
+from sigmavault.steps import Plan
+
+STOP_RETRY = "TERM/90/KILL/5"   # as the unit's TimeoutStopSec: tasks get time to reach a safe point
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    systemd: bool
+    binary: Path | None               # the sigmavault-agents program (None: not installed)
+    binary_changed: float | None      # its mtime
+    folder_mode: int | None           # <S>/agents permission bits (None: no folder)
+    config_text: str | None           # config.json as it is
+    unit_text: str | None             # the unit file as it is (systemd boxes)
+    running: bool
+    enabled: bool                     # starts at boot (always true without systemd: there is no boot)
+    started: float | None             # when the running service started (epoch seconds)
+
+
+def installed_binary() -> Path | None:
+    """sigmavault-agents beside the Python that runs us (the project's environment), else on PATH."""
+    beside = Path(sys.executable).parent / BINARY_NAME
+    if beside.is_file():
+        return beside
+    found = next((Path(p) / BINARY_NAME for p in os.environ.get("PATH", "").split(os.pathsep)
+                  if p and (Path(p) / BINARY_NAME).is_file()), None)
+    return found
+
+
+def service_pid(site: Site) -> int | None:
+    """The running service's pid (its unit's main process, or the one in its pid file); None: not running."""
+    return _systemd_main_pid() if services.systemd_runs() else _our_pid(site.state_dir)
+
+
+def read_facts(site: Site, binary: Path | None = None) -> ServiceFacts:
+    binary = binary or installed_binary()
+    systemd = services.systemd_runs()
+    folder = agents_dir(site)
+    pid = service_pid(site)
+    return ServiceFacts(
+        systemd=systemd,
+        binary=binary,
+        binary_changed=binary.stat().st_mtime if binary else None,
+        folder_mode=folder.stat().st_mode & 0o7777 if folder.is_dir() else None,
+        config_text=read_text(config_path(site)),
+        unit_text=read_text(unit_path(site)) if systemd else None,
+        running=pid is not None,
+        enabled=services.enabled(daemon(binary or Path(BINARY_NAME), site.state_dir)),
+        started=process_start_time(pid) if pid else None,
+    )
+
+
+def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFacts) -> Plan:
+    """What brings the service to the pillar (document: the validated sigmavault key)."""
+    plan = Plan()
+    wanted = document.get("agents", {}).get("enabled", True)
+    if wanted and facts.binary is None:
+        plan.refusals.append(PillarError(key_path(ROOT_KEY, "agents", "enabled"),
+                                         f"the agent service's program {BINARY_NAME} is not installed: reinstall "
+                                         "SigmaVault (`make setup`), or set enabled: false"))
+        return plan
+    folder = agents_dir(site)
+    if facts.folder_mode != 0o700:
+        plan.add(f"make the agents folder {folder} (root only)", ["install", "-d", "-m", "0700", str(folder)])
+    if facts.config_text != config_text:
+        plan.add(f"write the agents' config {config_path(site)}", writes=((str(config_path(site)), config_text),))
+    binary = facts.binary or Path(BINARY_NAME)
+    service = daemon(binary, site.state_dir)
+    restart = restart_commands(service, facts.systemd)
+    if facts.systemd:
+        unit = unit_text(binary, site.state_dir)
+        if facts.unit_text != unit:
+            again = restart if facts.running and wanted else []
+            plan.add(f"write the unit {UNIT_NAME} and reload systemd" + (" and the service" if again else ""),
+                     ["systemctl", "daemon-reload"], *again, writes=((str(unit_path(site)), unit),))
+            return plan
+    if not wanted:
+        if facts.running:
+            plan.add("stop the agent service (agents.enabled: false)", *stop_commands(service, facts.systemd))
+        elif facts.systemd and facts.enabled:
+            plan.add(f"disable {UNIT_NAME} (agents.enabled: false)", ["systemctl", "disable", UNIT_NAME])
+        return plan
+    if not facts.running:
+        plan.add("start the agent service", *start_commands(service, facts.systemd))
+    elif not facts.enabled:
+        plan.add(f"enable {UNIT_NAME} at boot", ["systemctl", "enable", UNIT_NAME])
+    elif facts.started is not None and facts.binary_changed is not None and facts.binary_changed > facts.started:
+        plan.add(f"restart the agent service ({binary} changed since it started)", *restart)
+    return plan
+
+
+def start_commands(service: Daemon, systemd: bool) -> list[list[str]]:
+    if systemd:
+        return [["systemctl", "enable", "--now", UNIT_NAME]]
+    return [list(service.start)]     # returns once the service said READY=1 (start-stop-daemon --notify-await)
+
+
+def stop_commands(service: Daemon, systemd: bool) -> list[list[str]]:
+    if systemd:
+        return [["systemctl", "disable", "--now", UNIT_NAME]]
+    return [["start-stop-daemon", "--stop", "--pidfile", str(service.pidfile), "--retry", STOP_RETRY,
+             "--remove-pidfile"]]
+
+
+def restart_commands(service: Daemon, systemd: bool) -> list[list[str]]:
+    if systemd:
+        return [["systemctl", "restart", UNIT_NAME]]
+    return stop_commands(service, systemd) + start_commands(service, systemd)
+
+
+def _systemd_main_pid() -> int | None:
+    done = run_result(["systemctl", "show", "--property", "MainPID", "--value", UNIT_NAME])
+    pid = int(done.stdout.strip() or 0) if done.returncode == 0 and done.stdout.strip().isdigit() else 0
+    return pid or None
+
+
+def _our_pid(state_dir: Path) -> int | None:
+    """The pid in the pid file, if that process is alive and is this state dir's service (not a pid the
+    kernel has since given to another program)."""
+    try:
+        pid = int((read_text(pid_path(state_dir)) or "").split()[0])
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (ValueError, IndexError, OSError):
+        return None
+    ours = any(Path(os.fsdecode(arg)).name == BINARY_NAME for arg in argv) and os.fsencode(str(state_dir)) in argv
+    return pid if ours else None
+
+
+def process_start_time(pid: int) -> float | None:
+    """When pid started, in epoch seconds (boot time + its start in clock ticks since boot)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+    except (OSError, IndexError, StopIteration, ValueError):
+        return None
+    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
