@@ -66,6 +66,30 @@ def stop_commands(daemon: Daemon) -> list[list[str]]:
     return [["kill", "-TERM", pid], ["timeout", "15", "sh", "-c", f"while kill -0 {pid}; do sleep 0.1; done"]]
 
 
+# A daemon that does not answer may be stopped (SIGSTOP) or hung: SIGTERM, then SIGCONT so a stopped one can
+# act on it, and SIGKILL for the whole process group if it is still there after the grace time. Its pid file
+# goes too, so the start that follows waits for the new daemon's own. $1: pid file, $2: grace in tenths of s.
+_STOP_STUCK = """pid=$(cut -d' ' -f1 "$1" 2>/dev/null)
+if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  kill -TERM "$pid"; kill -CONT "$pid"; i=0
+  while kill -0 "$pid" 2>/dev/null; do
+    i=$((i+1)); [ "$i" -eq "$2" ] && kill -KILL -- "-$pid" "$pid" 2>/dev/null; sleep 0.1
+  done
+fi
+rm -f "$1"
+"""
+
+
+def restart_commands(daemon: Daemon, grace_seconds: float = 5.0) -> list[list[str]]:
+    """Stop a daemon that no longer answers, however it is stuck, and start it again (self-heal)."""
+    if systemd_runs():
+        # systemd's stop sends SIGCONT after SIGTERM and SIGKILL after the unit's TimeoutStopSec.
+        return [["systemctl", "restart", daemon.unit]]
+    tenths = str(max(1, round(grace_seconds * 10)))
+    stop = ["timeout", str(int(grace_seconds) + 15), "sh", "-c", _STOP_STUCK, "stop", str(daemon.pidfile), tenths]
+    return [stop, *start_commands(daemon)]
+
+
 def _pid(daemon: Daemon) -> str:
     return daemon.pidfile.read_text().split()[0]
 

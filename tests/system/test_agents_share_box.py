@@ -1,0 +1,162 @@
+"""The self-heal and drift agents on a real share box: smbd configured by the real apply, probed over
+SMB2, stopped with SIGSTOP, restarted by the agent; smb.conf edited by hand and found by a real dry run.
+
+The agents run through a real registry.TaskContext whose host keeps memory and events in the test
+(tests/agent_host.py); the converge is the real salt_bridge.agent_converge. Tests that break smbd on
+purpose come last.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from sigmavault.agents.builtin import drift, probes, self_heal
+from sigmavault.salt_bridge import agent_converge
+from sigmavault.salt_bridge.call import salt_call
+from tests.agent_host import RecordingHost, context
+from tests.system.sharebox import applied_share_box, changed_count, smbclient
+
+SMBD_PID = Path("/run/samba/smbd.pid")
+SMB_PROBE = {"kind": "smb", "port": 445}
+
+
+def site(box) -> dict:
+    # The agents are run by the test itself: no agent service on this box.
+    return {"storage": box.pool({"public": {}}), "agents": {"enabled": False},
+            "shares": {"smb": {"public": {"dataset": "tank/public", "guest": True, "read_only": True}}}}
+
+
+@pytest.fixture(scope="module")
+def nas():
+    yield from applied_share_box(site)
+
+
+def document(nas) -> dict:
+    return salt_call(nas.site, "sigmavault_pillar.document").data
+
+
+def heal_settings(nas, **changes) -> dict:
+    """The agent's own settings for this pillar; a test may shorten its backoff and breaker."""
+    settings = self_heal.settings(document(nas), nas.site)
+    return {**settings, **changes}
+
+
+def smbd_pid() -> int:
+    return int(SMBD_PID.read_text().split()[0])
+
+
+def squat(port: int) -> socket.socket:
+    """A listener that accepts connections (the kernel does) and never answers, once port is free."""
+    for _ in range(100):
+        try:
+            return socket.create_server(("127.0.0.1", port))
+        except OSError:
+            time.sleep(0.1)   # the killed daemon's sockets close as the kernel reaps it
+    raise AssertionError(f"port {port} stayed taken")
+
+
+def test_settings_watch_smbd_because_smb_shares_are_declared(nas):
+    watched = {s["name"]: s for s in heal_settings(nas)["services"]}
+    assert watched["smbd"]["probe"] == SMB_PROBE and "nfs-ganesha" not in watched
+
+
+def test_a_running_smbd_answers_the_smb2_negotiate(nas):
+    assert probes.problem(SMB_PROBE, 3) is None
+
+
+def test_a_stopped_smbd_is_found_not_answering_and_restarted(nas):
+    stopped = smbd_pid()
+    os.kill(stopped, signal.SIGSTOP)
+    try:
+        assert "no answer within 2 s" in probes.problem(SMB_PROBE, 2)
+        host = RecordingHost()
+        began = time.monotonic()
+        outcome = self_heal.run_self_heal(context(host, heal_settings(nas), nas.site, agent="self_heal"))
+        took = time.monotonic() - began
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(stopped, signal.SIGCONT)
+    assert outcome.ok, outcome
+    assert outcome.details["services"]["smbd"]["state"] == "restarted"
+    assert "smbd restarted (no answer within 3 s)" in outcome.summary
+    assert smbd_pid() != stopped
+    with pytest.raises(ProcessLookupError):
+        os.kill(stopped, 0)
+    assert host.tags() == ["sigmavault/agents/self_heal/restarted"]
+    assert host.events[0][1]["service"] == "smbd" and host.events[0][1]["answers"] is True
+    assert len(host.facts[("smbd", "restarts")]) == 1
+    (nas.mnt / "tank" / "public" / "healed.txt").write_text("smbd answers again\n")
+    listed = smbclient("public", None, "ls")
+    assert listed.returncode == 0 and "healed.txt" in listed.stdout
+    print(f"self-heal: SIGSTOPped smbd detected and restarted in {took:.1f} s")
+    assert took < 30
+
+
+def test_an_answering_smbd_is_left_alone(nas):
+    before = smbd_pid()
+    host = RecordingHost()
+    outcome = self_heal.run_self_heal(context(host, heal_settings(nas), nas.site))
+    assert outcome.ok and outcome.details["services"]["smbd"]["state"] == "answers"
+    assert smbd_pid() == before and host.events == []
+
+
+def test_a_hand_edit_of_smb_conf_is_reported_as_drift_with_the_state_that_would_change(nas):
+    original = nas.smb_conf.read_text()
+    nas.smb_conf.write_text(original.replace("[public]", "[public]\n   comment = edited by hand"))
+    host = RecordingHost(lambda test: agent_converge.converge(nas.site, test))
+    try:
+        outcome = drift.run_drift(context(host, {"converge": False}, nas.site, agent="drift"))
+    finally:
+        nas.smb_conf.write_text(original)
+    assert outcome.ok, outcome
+    assert list(outcome.details["drift"]) == ["converge_smb_shares"], outcome.details
+    assert outcome.details["drift"]["converge_smb_shares"]["changes"] == {
+        "would": ["write smb.conf (shares: public) and bring smbd to it"]}
+    assert outcome.summary == "drift: 1 state(s) would change: converge_smb_shares"
+    assert host.tags() == ["sigmavault/agents/drift/found"]
+    assert host.facts[("", "drift")] == outcome.details["drift"]
+    assert "edited by hand" not in nas.smb_conf.read_text()
+
+
+def test_drift_is_converged_when_the_pillar_says_so(nas):
+    original = nas.smb_conf.read_text()
+    nas.smb_conf.write_text(original.replace("[public]", "[public]\n   comment = edited by hand"))
+    host = RecordingHost(lambda test: agent_converge.converge(nas.site, test))
+    outcome = drift.run_drift(context(host, {"converge": True}, nas.site))
+    assert outcome.ok, outcome
+    assert "converge_smb_shares" in outcome.details["converged"]["changes"]
+    assert nas.smb_conf.read_text() == original
+    assert changed_count(nas.apply().stdout) == 0
+    again = drift.run_drift(context(RecordingHost(lambda test: agent_converge.converge(nas.site, test)),
+                                    {"converge": False}, nas.site))
+    assert again.summary == "no drift: the box is as the pillar says" and again.details["drift"] == {}
+
+
+def test_a_service_that_keeps_failing_opens_the_breaker_and_says_so(nas):
+    """smbd cannot get port 445 back: a listener that never answers holds it."""
+    os.killpg(smbd_pid(), signal.SIGKILL)    # smbd and its helpers, which share its listening sockets
+    squatter = squat(445)
+    host = RecordingHost()
+    settings = heal_settings(nas, failures=2, backoff_seconds=0, settle_seconds=2, probe_timeout_seconds=1)
+    try:
+        runs = [self_heal.run_self_heal(context(host, settings, nas.site)) for _ in range(4)]
+    finally:
+        squatter.close()
+    states = [run.details["services"]["smbd"]["state"] for run in runs]
+    assert states == ["restarted", "restarted", "breaker open", "breaker open"], runs
+    assert not any(run.ok for run in runs)
+    assert "smbd does not answer (no answer within 1 s); breaker open, not restarted" in runs[2].summary
+    assert host.tags() == ["sigmavault/agents/self_heal/restarted"] * 2 + ["sigmavault/agents/self_heal/breaker_open"]
+    opened = host.events[-1][1]
+    assert opened["service"] == "smbd" and len(opened["restarts"]) == 2
+    # The listener is gone. Once those restarts leave the breaker's window, smbd is restarted again.
+    host.facts[("smbd", "restarts")] = [t - settings["window_seconds"] for t in host.facts[("smbd", "restarts")]]
+    healed = self_heal.run_self_heal(context(host, settings, nas.site))
+    assert healed.ok and healed.details["services"]["smbd"]["state"] == "restarted", healed
+    assert host.facts[("smbd", "breaker_open")] is False
+    assert smbclient("public", None, "ls").returncode == 0
