@@ -80,6 +80,22 @@ def by_name(agents: Iterable[Agent]) -> dict[str, Agent]:
     return found
 
 
+def load_agents(spec: str) -> tuple[Agent, ...]:
+    """The agents named by "module:attribute" (the service's --agents; its default is the box's own,
+    sigmavault.agents.builtin:BUILTIN). ValueError names what could not be loaded."""
+    import importlib
+    module_name, _, attribute = spec.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), attribute or "BUILTIN")
+    except (ImportError, AttributeError) as error:
+        raise ValueError(f"agents {spec!r} cannot be loaded: {error}") from None
+    agents = tuple(found)
+    if not all(isinstance(agent, Agent) for agent in agents):
+        raise ValueError(f"agents {spec!r} is not a list of registry.Agent")
+    by_name(agents)
+    return agents
+
+
 class TaskHost(Protocol):
     """What a TaskContext asks of whoever runs the task: the runtime (thread tasks) or the child process
     of an isolated task (which forwards to the runtime, the one writer of the database)."""

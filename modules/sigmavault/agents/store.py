@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS facts (
   PRIMARY KEY (agent, subject, key));
 """
 TASK_FIELDS = ("id", "agent", "subject", "pool", "priority", "state", "reason", "attempt", "max_attempts",
-               "created", "started", "finished", "not_before", "progress", "message", "outcome")
+               "created", "started", "finished", "not_before", "progress", "message", "outcome", "heavy", "holds_box")
 
 
 class UnknownAgent(LookupError):
@@ -296,7 +296,7 @@ class Store:
                     continue
                 if (row["agent"], row["subject"]) in busy_subjects or not runnable(row["agent"]):
                     continue
-                task = _task(row) | {"heavy": bool(row["heavy"]), "holds_box": bool(row["holds_box"])}
+                task = _task(row)
                 if not may_start(task):
                     continue
                 db.execute("UPDATE tasks SET state = 'running', started = ?, progress = NULL, message = NULL "
@@ -398,7 +398,9 @@ class Store:
 
 
 def _task(row: sqlite3.Row) -> dict:
-    return {key: row[key] for key in TASK_FIELDS}
+    task = {key: row[key] for key in TASK_FIELDS}
+    task["heavy"], task["holds_box"] = bool(task["heavy"]), bool(task["holds_box"])
+    return task
 
 
 def _agent(row: sqlite3.Row) -> dict:
