@@ -3,9 +3,11 @@ as `sigmavault plan` (test=True) and `sigmavault apply`, boiled down to a regist
 
 changes: state id -> {"comment", "changes"} for every state that changed, or under test=True would change
 (Salt marks those result None, or reports the changes it predicts). errors: what stopped Salt before any
-state ran (a refused pillar, a render failure), then each state that failed on its own account.
+state ran (a refused pillar, a render failure, the box held too long), then each state that failed on its
+own account.
 """
 
+from sigmavault.agents.boxlock import BoxBusy
 from sigmavault.agents.registry import ConvergeReport
 from sigmavault.cli.state_results import parse_state_results
 from sigmavault.records import RecordDamaged
@@ -16,7 +18,7 @@ from sigmavault.site import Site
 def converge(site: Site, test: bool) -> ConvergeReport:
     try:
         reply = salt_call(site, "state.apply", *(["test=True"] if test else []))
-    except (SaltUnavailable, RecordDamaged) as error:
+    except (SaltUnavailable, RecordDamaged, BoxBusy) as error:   # nothing ran
         return ConvergeReport(False, {}, [str(error)])
     return report_of(reply.data, test)
 
