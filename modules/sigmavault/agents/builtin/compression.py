@@ -94,10 +94,10 @@ def _run_watched(ctx: TaskContext, spec: JobSpec) -> dict:
     cancel, finished = threading.Event(), threading.Event()
 
     def watch() -> None:
-        while not finished.wait(CANCEL_POLL):
-            if ctx.cancelled():
-                cancel.set()
+        while not ctx.cancelled():
+            if finished.wait(CANCEL_POLL):
                 return
+        cancel.set()
 
     def emit(tag: str, event: dict) -> bool:
         if event.get("event") == "progress":
