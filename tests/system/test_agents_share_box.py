@@ -21,14 +21,16 @@ from sigmavault.salt_bridge.call import salt_call
 from tests.agent_host import RecordingHost, context
 from tests.system.sharebox import applied_share_box, changed_count, smbclient
 
-SMBD_PID = Path("/run/samba/smbd.pid")
-SMB_PROBE = {"kind": "smb", "port": 445}
+SMBD_PID, GANESHA_PID = Path("/run/samba/smbd.pid"), Path("/run/ganesha/ganesha.pid")
+SMB_PROBE, NFS_PROBE = {"kind": "smb", "port": 445}, {"kind": "rpc", "port": 2049}
 
 
 def site(box) -> dict:
     # The agents are run by the test itself: no agent service on this box.
-    return {"storage": box.pool({"public": {}}), "agents": {"enabled": False},
-            "shares": {"smb": {"public": {"dataset": "tank/public", "guest": True, "read_only": True}}}}
+    return {"storage": box.pool({"public": {"mountpoint": str(box.mnt / "public")}}), "agents": {"enabled": False},
+            "shares": {"smb": {"public": {"dataset": "tank/public", "guest": True, "read_only": True}},
+                       "nfs_server": {"backend": "ganesha", "grace_seconds": 10},
+                       "nfs": {"public": {"dataset": "tank/public", "clients": [{"match": "127.0.0.1"}]}}}}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +52,10 @@ def smbd_pid() -> int:
     return int(SMBD_PID.read_text().split()[0])
 
 
+def ganesha_pid() -> int:
+    return int(GANESHA_PID.read_text().split()[0])
+
+
 def squat(port: int) -> socket.socket:
     """A listener that accepts connections (the kernel does) and never answers, once port is free."""
     for _ in range(100):
@@ -60,13 +66,25 @@ def squat(port: int) -> socket.socket:
     raise AssertionError(f"port {port} stayed taken")
 
 
-def test_settings_watch_smbd_because_smb_shares_are_declared(nas):
+def test_settings_watch_the_servers_the_declared_shares_need(nas):
     watched = {s["name"]: s for s in heal_settings(nas)["services"]}
-    assert watched["smbd"]["probe"] == SMB_PROBE and "nfs-ganesha" not in watched
+    assert sorted(watched) == ["nfs-ganesha", "nginx", "nmbd", "sigmavault-panel", "smbd"]
+    assert watched["smbd"]["probe"] == SMB_PROBE and watched["nfs-ganesha"]["probe"] == NFS_PROBE
 
 
-def test_a_running_smbd_answers_the_smb2_negotiate(nas):
+def test_running_servers_answer_their_protocols(nas):
     assert probes.problem(SMB_PROBE, 3) is None
+    assert probes.problem(NFS_PROBE, 3) is None
+    assert probes.problem({"kind": "rpc", "port": 2049, "version": 7}, 3) == \
+        "the RPC NULL call to program 100003 v7 failed (status 2)"
+
+
+def test_without_systemd_only_what_the_converge_starts_is_watched(nas):
+    outcome = self_heal.run_self_heal(context(RecordingHost(), heal_settings(nas), nas.site))
+    states = {name: report["state"] for name, report in outcome.details["services"].items()}
+    assert states == {"smbd": "answers", "nfs-ganesha": "answers", "nmbd": "not here", "nginx": "not here",
+                      "sigmavault-panel": "not here"}
+    assert outcome.ok and outcome.summary == "all answer: smbd, nfs-ganesha"
 
 
 def test_a_stopped_smbd_is_found_not_answering_and_restarted(nas):
@@ -90,11 +108,29 @@ def test_a_stopped_smbd_is_found_not_answering_and_restarted(nas):
     assert host.tags() == ["sigmavault/agents/self_heal/restarted"]
     assert host.events[0][1]["service"] == "smbd" and host.events[0][1]["answers"] is True
     assert len(host.facts[("smbd", "restarts")]) == 1
-    (nas.mnt / "tank" / "public" / "healed.txt").write_text("smbd answers again\n")
+    (nas.mnt / "public" / "healed.txt").write_text("smbd answers again\n")
     listed = smbclient("public", None, "ls")
     assert listed.returncode == 0 and "healed.txt" in listed.stdout
     print(f"self-heal: SIGSTOPped smbd detected and restarted in {took:.1f} s")
     assert took < 30
+
+
+def test_a_stopped_nfs_server_is_found_not_answering_and_restarted(nas):
+    stopped = ganesha_pid()
+    os.kill(stopped, signal.SIGSTOP)
+    try:
+        assert probes.problem(NFS_PROBE, 2) == "no answer within 2 s"
+        host = RecordingHost()
+        outcome = self_heal.run_self_heal(context(host, heal_settings(nas), nas.site))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(stopped, signal.SIGCONT)
+    assert outcome.ok, outcome
+    assert {n: r["state"] for n, r in outcome.details["services"].items() if r["state"] != "not here"} == \
+        {"smbd": "answers", "nfs-ganesha": "restarted"}
+    assert ganesha_pid() != stopped
+    assert [data["service"] for _, data in host.events] == ["nfs-ganesha"]
+    assert probes.problem(NFS_PROBE, 3) is None
 
 
 def test_an_answering_smbd_is_left_alone(nas):

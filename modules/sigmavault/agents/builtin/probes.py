@@ -3,7 +3,8 @@
 A SIGSTOPped or deadlocked daemon keeps its pid and its listening socket (the kernel still completes the
 TCP handshake), so each probe sends one real request and waits a bounded time for a well-formed reply:
   smb      an SMB2 NEGOTIATE (dialects 2.0.2 to 3.0.2) on TCP 445; the reply must be an SMB2 NEGOTIATE answer
-  rpc      an ONC RPC NULL call (procedure 0) to NFS (program 100003, version 4) on TCP 2049, no port mapper
+  rpc      an ONC RPC NULL call (procedure 0) on TCP, straight to the port (no port mapper): by default to
+           NFS (program 100003, version 4) on 2049
   netbios  a NetBIOS node status query (nmbd) on UDP 137
   http     a GET of a path; answering means an HTTP status line, and with ok_only a 2xx status
 No tool is spawned: the self-heal agent probes every 30 s, and a socket timeout is exact.
@@ -62,9 +63,10 @@ def smb_negotiate(host: str, port: int, timeout: float, _probe: dict | None = No
     return None
 
 
-def rpc_null(host: str, port: int, timeout: float, _probe: dict | None = None) -> str | None:
+def rpc_null(host: str, port: int, timeout: float, probe: dict | None = None) -> str | None:
+    program, version = (probe or {}).get("program", NFS_PROGRAM), (probe or {}).get("version", NFS_VERSION)
     xid = int.from_bytes(os.urandom(4), "big")
-    call = struct.pack(">10I", xid, 0, 2, NFS_PROGRAM, NFS_VERSION, 0, 0, 0, 0, 0)   # CALL, RPC 2, AUTH_NONE
+    call = struct.pack(">10I", xid, 0, 2, program, version, 0, 0, 0, 0, 0)   # CALL, RPC 2, AUTH_NONE
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.settimeout(timeout)
         sock.sendall(struct.pack(">I", 0x80000000 | len(call)) + call)   # one last fragment
@@ -77,9 +79,12 @@ def rpc_null(host: str, port: int, timeout: float, _probe: dict | None = None) -
         return "it answered, but not with the reply to our RPC call"
     if accepted != 0:
         return "it refused the RPC NULL call"
-    verifier_length = struct.unpack_from(">I", reply, 16)[0]
-    accept_stat = struct.unpack_from(">I", reply, 20 + verifier_length)[0]
-    return None if accept_stat == 0 else f"the RPC NULL call to NFS v{NFS_VERSION} failed (status {accept_stat})"
+    at = 20 + (struct.unpack_from(">I", reply, 16)[0] + 3) // 4 * 4   # past the verifier, padded to 4 bytes
+    if len(reply) < at + 4:
+        return "it answered with a truncated RPC reply"
+    accept_stat = struct.unpack_from(">I", reply, at)[0]
+    return None if accept_stat == 0 else f"the RPC NULL call to program {program} v{version} failed " \
+                                         f"(status {accept_stat})"
 
 
 def _netbios_name(name: bytes) -> bytes:
