@@ -91,6 +91,7 @@ bench: setup
 	$(PY) -m tests.bench.compression_bench --out build/bench
 	$(PY) -m tests.bench.panel_bench --out build/bench
 	$(PY) -m tests.bench.shares_bench --out build/bench
+	$(PY) -m tests.bench.agents_bench --out build/bench
 
 # The installer image (Debian 13, live-build): build/sigmavault-amd64.iso, minutes; arm64 about an hour.
 iso:
