@@ -22,6 +22,11 @@ from collections.abc import Callable
 
 SMB2_DIALECTS = (0x0202, 0x0210, 0x0300, 0x0302)
 NFS_PROGRAM, NFS_VERSION = 100003, 4
+MAX_REPLY = 1 << 16   # a negotiate or NULL reply is small; a larger length means another protocol answered
+
+
+class NoWholeReply(OSError):
+    """The service closed the connection before a whole reply came."""
 
 
 def problem(probe: dict, timeout: float) -> str | None:
@@ -31,6 +36,8 @@ def problem(probe: dict, timeout: float) -> str | None:
         return check(host, port, timeout, probe)
     except TimeoutError:
         return f"no answer within {timeout:g} s"
+    except NoWholeReply:
+        return "it closed the connection without a whole reply"
     except OSError as error:
         return f"cannot reach it: {error.strerror or error}"
 
@@ -40,7 +47,7 @@ def _exactly(sock: socket.socket, size: int) -> bytes:
     while len(data) < size:
         chunk = sock.recv(size - len(data))
         if not chunk:
-            raise ConnectionResetError(0, "the connection closed before the whole reply came")
+            raise NoWholeReply()
         data += chunk
     return data
 
@@ -52,8 +59,9 @@ def smb_negotiate(host: str, port: int, timeout: float, _probe: dict | None = No
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.settimeout(timeout)
         sock.sendall(struct.pack(">I", len(message)) + message)   # NetBIOS session header: type 0, length
-        length = struct.unpack(">I", _exactly(sock, 4))[0] & 0xFFFFFF
-        reply = _exactly(sock, length)
+        head = _exactly(sock, 4)
+        length = struct.unpack(">I", head)[0] & 0xFFFFFF
+        reply = _exactly(sock, length) if head[0] == 0 and length <= MAX_REPLY else b""
     if len(reply) < 70 or reply[:4] != b"\xfeSMB":
         return "it answered, but not with SMB2"
     status, command = struct.unpack_from("<IH", reply, 8)
@@ -71,7 +79,7 @@ def rpc_null(host: str, port: int, timeout: float, probe: dict | None = None) ->
         sock.settimeout(timeout)
         sock.sendall(struct.pack(">I", 0x80000000 | len(call)) + call)   # one last fragment
         length = struct.unpack(">I", _exactly(sock, 4))[0] & 0x7FFFFFFF
-        reply = _exactly(sock, length)
+        reply = _exactly(sock, length) if length <= MAX_REPLY else b""
     if len(reply) < 24:
         return "it answered with a truncated RPC reply"
     got_xid, kind, accepted = struct.unpack_from(">3I", reply)
