@@ -4,7 +4,8 @@ import pytest
 
 from tests.panel.conftest import csrf, login
 
-SAMPLE_ARGS = {"domain": "storage", "token_id": "abc123", "job_id": 1, "version": "0" * 40}
+SAMPLE_ARGS = {"domain": "storage", "token_id": "abc123", "job_id": 1, "version": "0" * 40, "name": "drift",
+               "task_id": 1}
 SIGN_IN_OUT = {"auth.login", "auth.new_password", "auth.logout"}
 
 
@@ -30,7 +31,8 @@ def test_the_panel_has_the_mutating_routes_this_test_expects(app):
     endpoints = {endpoint for endpoint, _, _ in mutating_routes(app)}
     assert {"pillar.edit", "pillar.raw", "pillar.rollback", "jobs.preview", "jobs.apply", "auth.create_token",
             "auth.revoke_token", "api.pillar_put", "api.pillar_rollback", "api.plan", "api.apply",
-            "api.tokens_create", "api.tokens_revoke", "api.pillar_validate"} <= endpoints
+            "api.tokens_create", "api.tokens_revoke", "api.pillar_validate", "agents.run", "agents.cancel",
+            "api.agents_run", "api.agents_cancel"} <= endpoints
 
 
 def test_signed_out_visitor_changes_nothing(app, client, site):
