@@ -9,7 +9,7 @@ from sigmavault.verdict import validate_pillar
 
 from .builders import pillar
 
-DEFINED = ("system", "storage", "encryption", "compression", "users", "shares")
+DEFINED = ("system", "storage", "encryption", "compression", "users", "shares", "agents")
 RESERVED = [domain for domain in DOMAINS if domain not in DEFINED]
 
 

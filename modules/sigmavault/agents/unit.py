@@ -14,7 +14,7 @@ from sigmavault.site import Site
 UNIT_NAME = "sigmavault-agents.service"
 BINARY_NAME = "sigmavault-agents"
 WATCHDOG_SECONDS = 30
-READY_SECONDS = 30      # how long a start without systemd waits for the service's READY=1
+READY_SECONDS = 60      # how long a start without systemd waits for the service's READY=1
 
 
 def unit_path(site: Site) -> Path:

@@ -15,7 +15,7 @@ import click
 
 from sigmavault.agents import wake
 from sigmavault.agents.service_plan import service_pid
-from sigmavault.agents.store import Store, UnknownAgent, UnknownTask, database_path
+from sigmavault.agents.store import ACTIVE, Store, UnknownAgent, UnknownTask, database_path
 from sigmavault.site import Site
 
 EXIT_FAILED, EXIT_UNKNOWN = 1, 2
@@ -118,17 +118,21 @@ def run(site: Site, name: str, subject: str) -> None:
 @click.pass_obj
 def cancel(site: Site, task_id: int) -> None:
     """Cancel task ID: a queued task never starts, a running one is stopped at a safe point."""
+    store = _store(site)
     try:
-        state = _store(site).cancel(task_id)
+        ended = store.task(task_id)["state"] not in ACTIVE
+        state = ended or store.cancel(task_id)
     except UnknownTask as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNKNOWN)
-    if state == "cancelled":
+    if ended:
+        click.echo(f"task {task_id} had already ended ({store.task(task_id)['state']}); nothing to cancel")
+    elif state == "cancelled":
         click.echo(f"task {task_id} cancelled before it started")
     elif state == "cancelling":
         tail = "" if service_pid(site) else f"; {NOT_RUNNING}: it is marked cancelled when the service starts"
         click.echo(f"task {task_id} is running: the service stops it at a safe point{tail}")
-    else:
+    else:    # it ended between the look and the cancel
         click.echo(f"task {task_id} had already ended ({state}); nothing to cancel")
 
 

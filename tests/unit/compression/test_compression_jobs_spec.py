@@ -46,7 +46,8 @@ def test_defaults_make_a_low_priority_balanced_archive_job():
     job = document({"j": {"source": "/srv/tank/data", "target": "/srv/tank/backup"}})["compression"]["jobs"]["j"]
 
     assert job == {"source": "/srv/tank/data", "target": "/srv/tank/backup", "in_place": False,
-                   "profile": "balanced", "cold_days": 0, "priority": "low"}
+                   "profile": "balanced", "cold_days": 0, "priority": "low", "schedule": None,
+                   "min_saving_percent": 0}
 
 
 @pytest.mark.parametrize("job, key", [

@@ -1,0 +1,59 @@
+"""What the agents' system tests share: a pillar whose agents cannot reach beyond the test's box, waiting on
+the service's database, and stopping a service a test's apply started (even when the test failed)."""
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Callable
+
+from sigmavault.agents.service_plan import service_pid
+from sigmavault.agents.store import Store, database_path
+from sigmavault.site import Site
+
+# self_heal would probe and restart the host's own nginx and panel, key_rotation would reseal: off here.
+QUIET_AGENTS = {"self_heal": {"enabled": False}, "key_rotation": {"enabled": False},
+                "drift": {"enabled": False, "jitter_seconds": 0}, "compression": {"jitter_seconds": 0},
+                "housekeeping": {"jitter_seconds": 0}}
+
+
+def until(condition: Callable[[], object], what: str, seconds: float = 120.0) -> object:
+    """condition's first truthy answer, polled until the deadline (the service answers through its database)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        answer = condition()
+        if answer:
+            return answer
+        time.sleep(0.1)
+    raise AssertionError(f"not within {seconds:g} s: {what}")
+
+
+def read_store(site: Site, read: Callable[[Store], object]) -> object:
+    if not database_path(site).exists():
+        return None
+    store = Store(database_path(site))
+    try:
+        return read(store)
+    finally:
+        store.close()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_service(site: Site) -> None:
+    """SIGTERM to the site's service, then SIGKILL to its whole session (its task children too)."""
+    pid = service_pid(site)
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    with contextlib.suppress(AssertionError):
+        until(lambda: not alive(pid), "the agent service stops", 30)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
