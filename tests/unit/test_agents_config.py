@@ -11,7 +11,14 @@ import pytest
 
 from sigmavault.agents.config import config_path, config_text, read_config, runtime_config
 from sigmavault.agents.registry import Agent, Outcome, Subject
-from sigmavault.agents.service_plan import ServiceFacts, plan_service, process_start_time, read_facts
+from sigmavault.agents.service_plan import (
+    Program,
+    ServiceFacts,
+    installed_program,
+    plan_service,
+    process_start_time,
+    read_facts,
+)
 from sigmavault.agents.unit import unit_path, unit_text
 from sigmavault.records import RecordDamaged
 from sigmavault.site import Site
@@ -118,11 +125,12 @@ def test_a_damaged_config_names_the_file_and_the_remedy(tmp_path, content, said)
 # --- the service plan -------------------------------------------------------------------------------------
 
 BINARY = Path("/opt/sv/bin/sigmavault-agents")
+PROGRAM = Program((str(BINARY),), BINARY)
 
 
 def _facts(**changes) -> ServiceFacts:
     """A box where everything is as declared: folder, config and service running since after its binary."""
-    base = ServiceFacts(systemd=False, binary=BINARY, binary_changed=1000.0, folder_mode=0o700,
+    base = ServiceFacts(systemd=False, program=PROGRAM, program_changed=1000.0, folder_mode=0o700,
                         config_text="{}\n", unit_text=None, running=True, enabled=True, started=2000.0)
     return replace(base, **changes)
 
@@ -161,7 +169,7 @@ def test_a_folder_open_to_others_is_closed(site):
 
 
 def test_a_program_newer_than_the_running_service_restarts_it(site):
-    plan = plan_service(_document(), site, "{}\n", _facts(binary_changed=3000.0))
+    plan = plan_service(_document(), site, "{}\n", _facts(program_changed=3000.0))
     assert _summaries(plan) == [f"restart the agent service ({BINARY} changed since it started)"]
     stop, start = plan.steps[0].commands[0], plan.steps[0].commands[1]
     assert stop[:2] == ("start-stop-daemon", "--stop") and "--remove-pidfile" in stop
@@ -176,19 +184,19 @@ def test_enabled_false_stops_a_running_service_and_leaves_a_stopped_one(site):
 
 
 def test_a_missing_program_refuses_with_the_key_to_change(site):
-    plan = plan_service(_document(), site, "{}\n", _facts(binary=None, running=False))
+    plan = plan_service(_document(), site, "{}\n", _facts(program=None, running=False))
     assert plan.steps == []
     assert [e.path for e in plan.refusals] == ["sigmavault.agents.enabled"]
-    assert "sigmavault-agents is not installed" in plan.refusals[0].message
+    assert "is not installed" in plan.refusals[0].message and "sigmavault-agents" in plan.refusals[0].message
     assert plan_service(_document(agents={"enabled": False}), site, "{}\n",
-                        _facts(binary=None, running=False)).refusals == []
+                        _facts(program=None, running=False)).refusals == []
 
 
 def test_on_systemd_the_unit_is_written_and_systemd_reloaded_first(site):
     plan = plan_service(_document(), site, "{}\n", _facts(systemd=True, unit_text=None, running=False,
                                                          enabled=False))
     [step] = plan.steps
-    assert step.writes == ((str(unit_path(site)), unit_text(BINARY, site.state_dir)),)
+    assert step.writes == ((str(unit_path(site)), unit_text(PROGRAM.command, site.state_dir)),)
     assert step.commands == (("systemctl", "daemon-reload"),)
     assert str(unit_path(site)) == str(site.etc / "systemd" / "system" / "sigmavault-agents.service")
 
@@ -200,7 +208,7 @@ def test_on_systemd_a_changed_unit_restarts_the_running_service(site):
 
 
 def test_on_systemd_a_stopped_service_is_enabled_and_started(site):
-    unit = unit_text(BINARY, site.state_dir)
+    unit = unit_text(PROGRAM.command, site.state_dir)
     plan = plan_service(_document(), site, "{}\n", _facts(systemd=True, unit_text=unit, running=False,
                                                          enabled=False))
     assert [step.commands for step in plan.steps] == [(("systemctl", "enable", "--now", "sigmavault-agents.service"),)]
@@ -210,7 +218,7 @@ def test_on_systemd_a_stopped_service_is_enabled_and_started(site):
 
 
 def test_the_unit_is_a_notify_service_with_a_watchdog_that_restarts_on_failure():
-    text = unit_text(BINARY, Path("/var/lib/sigmavault"))
+    text = unit_text(PROGRAM.command, Path("/var/lib/sigmavault"))
     lines = set(text.splitlines())
     assert {"Type=notify", "NotifyAccess=main", "WatchdogSec=30", "Restart=on-failure", "RestartSec=5",
             f"ExecStart={BINARY} --state-dir /var/lib/sigmavault", "WantedBy=multi-user.target"} <= lines
@@ -221,7 +229,7 @@ def test_the_unit_is_a_notify_service_with_a_watchdog_that_restarts_on_failure()
 
 
 def test_the_unit_quotes_a_path_with_a_space():
-    text = unit_text(Path("/opt/my box/sigmavault-agents"), Path("/s"))
+    text = unit_text(("/opt/my box/sigmavault-agents",), Path("/s"))
     assert 'ExecStart="/opt/my box/sigmavault-agents" --state-dir /s' in text
 
 
@@ -249,9 +257,9 @@ def fake_service(tmp_path: Path, site: Site):
 
 def test_the_service_in_the_pid_file_is_found_running_with_its_start_time(site, fake_service):
     program, process = fake_service
-    facts = read_facts(site, program)
+    facts = read_facts(site, Program((str(program),), program))
     assert facts.running and facts.folder_mode == 0o700 and facts.config_text is None
-    assert facts.binary_changed == program.stat().st_mtime
+    assert facts.program_changed == program.stat().st_mtime
     started = process_start_time(process.pid)
     assert started is not None and abs(started - facts.started) < 1e-6
     assert started <= Path(f"/proc/{process.pid}").stat().st_mtime + 2
@@ -260,11 +268,31 @@ def test_the_service_in_the_pid_file_is_found_running_with_its_start_time(site, 
 def test_a_pid_the_kernel_gave_to_another_program_is_not_the_service(site, fake_service):
     program, process = fake_service
     (site.state_dir / "agents" / "agents.pid").write_text(f"{os.getpid()}\n")
-    assert not read_facts(site, program).running
+    assert not read_facts(site, Program((str(program),), program)).running
 
 
 def test_a_dead_service_is_not_running(site, fake_service):
     program, process = fake_service
     process.kill()
     process.wait()
-    assert not read_facts(site, program).running
+    assert not read_facts(site, Program((str(program),), program)).running
+
+
+def test_without_its_script_the_service_runs_as_pythons_module(site, monkeypatch, tmp_path):
+    """The image puts the library on Python's path without console scripts."""
+    monkeypatch.setattr("sys.executable", str(tmp_path / "nowhere" / "python3"))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    program = installed_program()
+    assert program.command == (str(tmp_path / "nowhere" / "python3"), "-m", "sigmavault.cli.agents_service")
+    assert program.file.name == "agents_service.py" and program.file.is_file()
+    assert f"ExecStart={tmp_path}/nowhere/python3 -m sigmavault.cli.agents_service --state-dir /s" in unit_text(
+        program.command, Path("/s"))
+    launch = plan_service(_document(), site, "{}\n", _facts(program=program, running=False)).steps[0].commands[0]
+    assert launch[launch.index("--startas") + 1:] == (
+        str(tmp_path / "nowhere" / "python3"), "--", "-m", "sigmavault.cli.agents_service", "--state-dir",
+        str(site.state_dir))
+
+
+def test_the_installed_script_comes_first():
+    program = installed_program()
+    assert Path(program.command[0]).name == "sigmavault-agents" and program.file == Path(program.command[0])

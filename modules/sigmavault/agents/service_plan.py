@@ -6,6 +6,7 @@ config.json changing needs no restart (the service rereads it); the unit or the 
 does, so a new SigmaVault never keeps running old code after an apply.
 """
 
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass
@@ -21,14 +22,23 @@ from sigmavault.services import Daemon
 from sigmavault.site import Site
 from sigmavault.steps import Plan
 
+SERVICE_MODULE = "sigmavault.cli.agents_service"
 STOP_RETRY = "TERM/90/KILL/5"   # as the unit's TimeoutStopSec: tasks get time to reach a safe point
+
+
+@dataclass(frozen=True)
+class Program:
+    """How the service is run: its console script where SigmaVault is installed with one, else Python with
+    the service's module (the image puts the library on the path without installing its scripts)."""
+    command: tuple[str, ...]          # before the service's own options
+    file: Path                        # the file whose change means a running service runs old code
 
 
 @dataclass(frozen=True)
 class ServiceFacts:
     systemd: bool
-    binary: Path | None               # the sigmavault-agents program (None: not installed)
-    binary_changed: float | None      # its mtime
+    program: Program | None           # None: the service cannot be run here
+    program_changed: float | None     # its file's mtime
     folder_mode: int | None           # <S>/agents permission bits (None: no folder)
     config_text: str | None           # config.json as it is
     unit_text: str | None             # the unit file as it is (systemd boxes)
@@ -37,14 +47,17 @@ class ServiceFacts:
     started: float | None             # when the running service started (epoch seconds)
 
 
-def installed_binary() -> Path | None:
-    """sigmavault-agents beside the Python that runs us (the project's environment), else on PATH."""
-    beside = Path(sys.executable).parent / BINARY_NAME
-    if beside.is_file():
-        return beside
-    found = next((Path(p) / BINARY_NAME for p in os.environ.get("PATH", "").split(os.pathsep)
-                  if p and (Path(p) / BINARY_NAME).is_file()), None)
-    return found
+def installed_program() -> Program | None:
+    """sigmavault-agents beside the Python that runs us (the project's environment) or on PATH; else
+    `python -m sigmavault.cli.agents_service`."""
+    folders = [Path(sys.executable).parent, *(Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p)]
+    script = next((folder / BINARY_NAME for folder in folders if (folder / BINARY_NAME).is_file()), None)
+    if script is not None:
+        return Program((str(script),), script)
+    spec = importlib.util.find_spec(SERVICE_MODULE)
+    if spec is None or not spec.origin:
+        return None
+    return Program((sys.executable, "-m", SERVICE_MODULE), Path(spec.origin))
 
 
 def service_pid(site: Site) -> int | None:
@@ -52,20 +65,20 @@ def service_pid(site: Site) -> int | None:
     return _systemd_main_pid() if services.systemd_runs() else _our_pid(site.state_dir)
 
 
-def read_facts(site: Site, binary: Path | None = None) -> ServiceFacts:
-    binary = binary or installed_binary()
+def read_facts(site: Site, program: Program | None = None) -> ServiceFacts:
+    program = program or installed_program()
     systemd = services.systemd_runs()
     folder = agents_dir(site)
     pid = service_pid(site)
     return ServiceFacts(
         systemd=systemd,
-        binary=binary,
-        binary_changed=binary.stat().st_mtime if binary else None,
+        program=program,
+        program_changed=program.file.stat().st_mtime if program else None,
         folder_mode=folder.stat().st_mode & 0o7777 if folder.is_dir() else None,
         config_text=read_text(config_path(site)),
         unit_text=read_text(unit_path(site)) if systemd else None,
         running=pid is not None,
-        enabled=services.enabled(daemon(binary or Path(BINARY_NAME), site.state_dir)),
+        enabled=services.enabled(daemon((BINARY_NAME,), site.state_dir)),
         started=process_start_time(pid) if pid else None,
     )
 
@@ -74,21 +87,21 @@ def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFac
     """What brings the service to the pillar (document: the validated sigmavault key)."""
     plan = Plan()
     wanted = document.get("agents", {}).get("enabled", True)
-    if wanted and facts.binary is None:
+    if wanted and facts.program is None:
         plan.refusals.append(PillarError(key_path(ROOT_KEY, "agents", "enabled"),
-                                         f"the agent service's program {BINARY_NAME} is not installed: reinstall "
-                                         "SigmaVault (`make setup`), or set enabled: false"))
+                                         f"the agent service ({BINARY_NAME}, or Python's {SERVICE_MODULE}) is not "
+                                         "installed: reinstall SigmaVault (`make setup`), or set enabled: false"))
         return plan
     folder = agents_dir(site)
     if facts.folder_mode != 0o700:
         plan.add(f"make the agents folder {folder} (root only)", ["install", "-d", "-m", "0700", str(folder)])
     if facts.config_text != config_text:
         plan.add(f"write the agents' config {config_path(site)}", writes=((str(config_path(site)), config_text),))
-    binary = facts.binary or Path(BINARY_NAME)
-    service = daemon(binary, site.state_dir)
+    command = facts.program.command if facts.program else (BINARY_NAME,)
+    service = daemon(command, site.state_dir)
     restart = restart_commands(service, facts.systemd)
     if facts.systemd:
-        unit = unit_text(binary, site.state_dir)
+        unit = unit_text(command, site.state_dir)
         if facts.unit_text != unit:
             again = restart if facts.running and wanted else []
             plan.add(f"write the unit {UNIT_NAME} and reload systemd" + (" and the service" if again else ""),
@@ -104,8 +117,8 @@ def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFac
         plan.add("start the agent service", *start_commands(service, facts.systemd))
     elif not facts.enabled:
         plan.add(f"enable {UNIT_NAME} at boot", ["systemctl", "enable", UNIT_NAME])
-    elif facts.started is not None and facts.binary_changed is not None and facts.binary_changed > facts.started:
-        plan.add(f"restart the agent service ({binary} changed since it started)", *restart)
+    elif facts.started is not None and facts.program_changed is not None and facts.program_changed > facts.started:
+        plan.add(f"restart the agent service ({facts.program.file} changed since it started)", *restart)
     return plan
 
 
@@ -142,7 +155,8 @@ def _our_pid(state_dir: Path) -> int | None:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except (ValueError, IndexError, OSError):
         return None
-    ours = any(Path(os.fsdecode(arg)).name == BINARY_NAME for arg in argv) and os.fsencode(str(state_dir)) in argv
+    program = any(Path(os.fsdecode(arg)).name == BINARY_NAME or arg == SERVICE_MODULE.encode() for arg in argv)
+    ours = program and os.fsencode(str(state_dir)) in argv
     return pid if ours else None
 
 

@@ -30,12 +30,12 @@ def log_path(state_dir: Path) -> Path:
     return state_dir / "agents" / "agents.log"
 
 
-def _quoted(path: Path) -> str:
-    text = str(path)
+def _quoted(text: str) -> str:
     return f'"{text}"' if any(c.isspace() or c in "\"'\\;" for c in text) else text
 
 
-def unit_text(binary: Path, state_dir: Path) -> str:
+def unit_text(command: tuple[str, ...], state_dir: Path) -> str:
+    """command: what runs the service, before its own options (the program, or python -m its module)."""
     return f"""\
 # Written by SigmaVault (states/sigmavault/agents); `sigmavault apply` puts it back as it is here.
 [Unit]
@@ -46,7 +46,7 @@ Wants=local-fs.target
 [Service]
 Type=notify
 NotifyAccess=main
-ExecStart={_quoted(binary)} --state-dir {_quoted(state_dir)}
+ExecStart={" ".join(map(_quoted, command))} --state-dir {_quoted(str(state_dir))}
 Restart=on-failure
 RestartSec=5
 WatchdogSec={WATCHDOG_SECONDS}
@@ -64,7 +64,7 @@ WantedBy=multi-user.target
 """
 
 
-def daemon(binary: Path, state_dir: Path) -> Daemon:
+def daemon(command: tuple[str, ...], state_dir: Path) -> Daemon:
     """The service as services.py starts and stops it: its unit on a systemd box; elsewhere detached by
     start-stop-daemon, which waits for its READY=1 (the same sd_notify message systemd reads) so a service
     that cannot start fails the state instead of seeming started."""
@@ -72,6 +72,6 @@ def daemon(binary: Path, state_dir: Path) -> Daemon:
     start = ("start-stop-daemon", "--start", "--background", "--make-pidfile", "--pidfile", str(pidfile),
              "--chdir", "/", "--output", str(log_path(state_dir)),
              "--notify-await", "--notify-timeout", str(READY_SECONDS),
-             "--startas", str(binary), "--", "--state-dir", str(state_dir))
+             "--startas", command[0], "--", *command[1:], "--state-dir", str(state_dir))
     # Nothing to reload: the service rereads config.json itself when it changes.
     return Daemon(UNIT_NAME, start, pidfile, ("true",))
