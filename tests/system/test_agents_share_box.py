@@ -2,8 +2,8 @@
 SMB2, stopped with SIGSTOP, restarted by the agent; smb.conf edited by hand and found by a real dry run.
 
 The agents run through a real registry.TaskContext whose host keeps memory and events in the test
-(tests/agent_host.py); the converge is the real salt_bridge.agent_converge. Tests that break smbd on
-purpose come last.
+(tests/agent_host.py), or, for the breaker, as the service runs a thread task (its database, Salt's event
+bus); the converge is the real salt_bridge.agent_converge. Tests that break smbd on purpose come last.
 """
 
 import contextlib
@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 
 from sigmavault.agents.builtin import drift, probes, self_heal
-from sigmavault.salt_bridge import agent_converge
+from sigmavault.agents.execution import Running, ThreadHost, run_in_thread
+from sigmavault.agents.registry import Subject
+from sigmavault.agents.store import Store
+from sigmavault.salt_bridge import agent_bus, agent_converge
 from sigmavault.salt_bridge.call import salt_call
 from tests.agent_host import RecordingHost, context
 from tests.system.sharebox import applied_share_box, changed_count, smbclient
+from tests.system.test_agent_bus import subscribed_here
 
 SMBD_PID, GANESHA_PID = Path("/run/samba/smbd.pid"), Path("/run/ganesha/ganesha.pid")
 SMB_PROBE, NFS_PROBE = {"kind": "smb", "port": 445}, {"kind": "rpc", "port": 2049}
@@ -173,26 +177,55 @@ def test_drift_is_converged_when_the_pillar_says_so(nas):
     assert again.summary == "no drift: the box is as the pillar says" and again.details["drift"] == {}
 
 
-def test_a_service_that_keeps_failing_opens_the_breaker_and_says_so(nas):
+def run_as_the_service_does(nas, store: Store, publish, settings: dict):
+    """One self-heal task as the runtime runs a thread task: queued in the agents' database, its memory kept
+    there, its events handed to the service's publisher."""
+    agent = self_heal.SELF_HEAL
+    store.register([{"name": agent.name, "description": agent.description, "priority": agent.priority,
+                     "schedule": agent.schedule, "enabled": True, "heavy": agent.heavy, "holds_box": agent.holds_box,
+                     "isolated": agent.isolated, "max_attempts": agent.max_attempts}], {agent.name: [("", None)]})
+    task = store.task(store.enqueue(agent.name, nudge=False))
+    running = Running(task, agent, Subject(), settings)
+    return run_in_thread(running, ThreadHost(running, store, nas.site, publish, None), nas.site)
+
+
+def self_heal_events(heard, count: int) -> list[tuple[str, dict]]:
+    """The next count events self-heal published, past the tasks' own progress events."""
+    found: list[tuple[str, dict]] = []
+    while len(found) < count:
+        tag, data = heard.next()
+        if tag.startswith("sigmavault/agents/self_heal/"):
+            found.append((tag, data))
+    return found
+
+
+def test_a_service_that_keeps_failing_opens_the_breaker_and_a_bus_subscriber_hears_it(nas):
     """smbd cannot get port 445 back: a listener that never answers holds it."""
     os.killpg(smbd_pid(), signal.SIGKILL)    # smbd and its helpers, which share its listening sockets
     squatter = squat(445)
-    host = RecordingHost()
     settings = heal_settings(nas, failures=2, backoff_seconds=0, settle_seconds=2, probe_timeout_seconds=1)
+    store, publisher = Store.open(nas.site), agent_bus.publisher(nas.site)
     try:
-        runs = [self_heal.run_self_heal(context(host, settings, nas.site)) for _ in range(4)]
+        with subscribed_here(nas.site) as heard:
+            heard.until_heard(publisher.publish)
+            runs = [run_as_the_service_does(nas, store, publisher.publish, settings) for _ in range(4)]
+            events = self_heal_events(heard, 3)
     finally:
         squatter.close()
+        publisher.close()
     states = [run.details["services"]["smbd"]["state"] for run in runs]
     assert states == ["restarted", "restarted", "breaker open", "breaker open"], runs
     assert not any(run.ok for run in runs)
     assert "smbd does not answer (no answer within 1 s); breaker open, not restarted" in runs[2].summary
-    assert host.tags() == ["sigmavault/agents/self_heal/restarted"] * 2 + ["sigmavault/agents/self_heal/breaker_open"]
-    opened = host.events[-1][1]
+    assert [tag for tag, _ in events] == ["sigmavault/agents/self_heal/restarted"] * 2 + [
+        "sigmavault/agents/self_heal/breaker_open"]
+    opened = events[-1][1]
     assert opened["service"] == "smbd" and len(opened["restarts"]) == 2
+    assert store.recall("self_heal", "smbd", "breaker_open") is True
     # The listener is gone. Once those restarts leave the breaker's window, smbd is restarted again.
-    host.facts[("smbd", "restarts")] = [t - settings["window_seconds"] for t in host.facts[("smbd", "restarts")]]
-    healed = self_heal.run_self_heal(context(host, settings, nas.site))
+    aged = [moment - settings["window_seconds"] for moment in store.recall("self_heal", "smbd", "restarts")]
+    store.remember("self_heal", "smbd", "restarts", aged)
+    healed = run_as_the_service_does(nas, store, lambda tag, data: None, settings)
+    store.close()
     assert healed.ok and healed.details["services"]["smbd"]["state"] == "restarted", healed
-    assert host.facts[("smbd", "breaker_open")] is False
     assert smbclient("public", None, "ls").returncode == 0
