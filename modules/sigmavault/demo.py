@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from sigmavault import tree
+from sigmavault import steps, tree
+from sigmavault.agents.service_plan import read_facts, stop_plan
 from sigmavault.command import run, run_result
 from sigmavault.demo_record import SMB_CONF, Before, mountpoints, recall, remember
 from sigmavault.files import write_atomically
@@ -116,7 +117,15 @@ def _remove_what_the_demo_added(before: Before) -> None:
             print(f"removed the folder {folder}")
 
 
+def _stop_agents() -> None:
+    """The demo's agent service stops before its pools go: a task of it may be working in them."""
+    site = Site.from_environment(pillar_dir=str(tree.example_pillar_dir()))
+    for done in steps.converge(lambda: stop_plan(site, read_facts(site))):
+        print(f"{done} (the demo started it)")
+
+
 def down(document: dict) -> None:
+    _stop_agents()
     before = recall()
     if before:
         _restore_samba(before)

@@ -12,6 +12,7 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from sigmavault.agents.unit import UNIT_NAME
 from sigmavault.records import read_json, write_json
 from sigmavault.services import running
 from sigmavault.shares.smb_plan import smbd
@@ -21,6 +22,7 @@ RECORD = DEMO_DIR / "before-demo.json"
 SAVED = DEMO_DIR / "saved"
 SMB_CONF = Path("/etc/samba/smb.conf")
 PAM_FILE = Path("/etc/pam.d/sigmavault-panel")
+AGENTS_UNIT = Path("/etc/systemd/system") / UNIT_NAME   # written on a systemd host by the agents state
 REMEDY = f"delete it; `make demo-clean` then removes only the demo's disks (check {SMB_CONF} and accounts by hand)"
 
 
@@ -55,7 +57,7 @@ def take(document: dict) -> Before:
         groups=sorted(n for n in users.get("groups", {}) if not _exists(grp.getgrnam, n)),
         folders=[m for m in mountpoints(document.get("storage", {})) if not os.path.lexists(m)],
         smbd_running=running(smbd(SMB_CONF)))
-    for path in (SMB_CONF, PAM_FILE):
+    for path in (SMB_CONF, PAM_FILE, AGENTS_UNIT):
         if path.exists():
             copy = SAVED / str(path).strip("/").replace("/", "-")
             copy.parent.mkdir(parents=True, exist_ok=True)

@@ -9,11 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from sigmavault import demo, demo_record
+from sigmavault import demo, demo_record, steps, tree
+from sigmavault.agents.config import config_text, runtime_config
+from sigmavault.agents.service_plan import plan_service, read_facts, service_pid
 from sigmavault.command import run
 from sigmavault.services import running, start_commands
 from sigmavault.shares.smb_conf import HEADER
 from sigmavault.shares.smb_plan import smbd
+from sigmavault.site import Site
+from sigmavault.verdict import validate_pillar
+from tests.system.agents_box import QUIET_AGENTS, alive
 from tests.system.loopdisks import require_root
 from tests.system.sandbox import private_host_files
 
@@ -80,3 +85,17 @@ def test_a_second_demo_keeps_the_first_record(host):
     run(["useradd", "--no-create-home", "svdemo_new"])
     assert demo_record.remember(document).accounts == ["svdemo_new"]
     assert os.path.exists(demo_record.RECORD)
+
+
+def test_demo_clean_stops_the_agent_service_the_demo_started(host, monkeypatch):
+    monkeypatch.setenv("SIGMAVAULT_STATE_DIR", str(host / "state"))
+    site = Site.from_environment(pillar_dir=str(tree.example_pillar_dir()))
+    document = validate_pillar({"sigmavault": {"agents": QUIET_AGENTS}}).document
+    text = config_text(runtime_config(document, site))
+    steps.converge(lambda: plan_service(document, site, text, read_facts(site)))   # what the demo's apply does
+    pid = service_pid(site)
+    assert pid is not None and site.state_dir == host / "state"
+
+    demo.down({"storage": {"disks": {}, "pools": {}}})
+
+    assert service_pid(site) is None and not alive(pid)

@@ -108,17 +108,24 @@ def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFac
                      ["systemctl", "daemon-reload"], *again, writes=((str(unit_path(site)), unit),))
             return plan
     if not wanted:
-        if facts.running:
-            plan.add("stop the agent service (agents.enabled: false)", *stop_commands(service, facts.systemd))
-        elif facts.systemd and facts.enabled:
-            plan.add(f"disable {UNIT_NAME} (agents.enabled: false)", ["systemctl", "disable", UNIT_NAME])
-        return plan
+        return stop_plan(site, facts, plan, why=" (agents.enabled: false)")
     if not facts.running:
         plan.add("start the agent service", *start_commands(service, facts.systemd))
     elif not facts.enabled:
         plan.add(f"enable {UNIT_NAME} at boot", ["systemctl", "enable", UNIT_NAME])
     elif facts.started is not None and facts.program_changed is not None and facts.program_changed > facts.started:
         plan.add(f"restart the agent service ({facts.program.file} changed since it started)", *restart)
+    return plan
+
+
+def stop_plan(site: Site, facts: ServiceFacts, plan: Plan | None = None, why: str = "") -> Plan:
+    """The service stopped and not started at boot (`enabled: false`; `make demo-clean`)."""
+    plan = plan or Plan()
+    service = daemon(facts.program.command if facts.program else (BINARY_NAME,), site.state_dir)
+    if facts.running:
+        plan.add(f"stop the agent service{why}", *stop_commands(service, facts.systemd))
+    elif facts.systemd and facts.enabled:
+        plan.add(f"disable {UNIT_NAME}{why}", ["systemctl", "disable", UNIT_NAME])
     return plan
 
 

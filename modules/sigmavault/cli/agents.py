@@ -68,7 +68,7 @@ def list_agents(site: Site, as_json: bool) -> None:
     """Every agent of this box: status, schedule, last and next run, last outcome."""
     rows = _store(site).agents()
     if as_json:
-        _echo_json({"service_pid": service_pid(site), "agents": rows})
+        _echo_json(rows)
         return
     click.echo(_service_line(site))
     _table([["NAME", "STATUS", "SCHEDULE", "LAST RUN", "NEXT RUN", "LAST OUTCOME"],
