@@ -36,9 +36,11 @@ def cancel(task_id: int) -> str:
         raise UnknownTask(task_id)
     agents = store()
     state = agents.task(task_id)["state"]
-    if state not in ACTIVE:
-        raise TaskEnded(f"task {task_id} has already ended ({state}); there is nothing to cancel")
-    return agents.cancel(task_id)
+    if state in ACTIVE:
+        state = agents.cancel(task_id)     # the task may end between the two reads: then its final state
+        if state in ("cancelled", "cancelling"):
+            return state
+    raise TaskEnded(f"task {task_id} has already ended ({state}); there is nothing to cancel")
 
 
 class TaskEnded(Exception):
