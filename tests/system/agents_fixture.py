@@ -5,6 +5,7 @@ Each records what happens to it in the folder its settings name ("dir"): a line 
 ctx.cancelled(), unless it is one of the stubborn ones that never look).
 """
 
+import os
 import time
 from pathlib import Path
 
@@ -15,6 +16,8 @@ POLL = 0.02
 
 def record_start(ctx: TaskContext) -> Path:
     folder = Path(ctx.settings["dir"])
+    with open(folder / "pids", "a") as pids:
+        pids.write(f"{os.getpid()}\n")
     with open(folder / "starts", "a") as starts:
         starts.write(f"{ctx.task_id} {ctx.attempt} {ctx.subject.name}\n")
     return folder

@@ -139,7 +139,8 @@ class Runtime:
             entry = config.agents.get(name)
             enabled = bool(entry and entry.get("enabled", True))
             schedule_text = entry.get("schedule", agent.schedule) if entry else agent.schedule
-            found = self._subjects(agent, (entry or {}).get("settings") or {})
+            # An agent config.json does not name has no settings to list subjects from: the box alone.
+            found = self._subjects(agent, entry.get("settings") or {}) if entry else [Subject()]
             subjects[name] = [(s.name, s.pool) for s in found]
             rows.append({"name": name, "description": agent.description, "priority": agent.priority,
                          "schedule": schedule_text, "enabled": enabled, "heavy": agent.heavy,
@@ -213,14 +214,15 @@ class Runtime:
 
     # --- the loop ---------------------------------------------------------------------------------
 
-    def run(self, on_tick: Callable[[], None] = lambda: None, wake_socket: socket.socket | None = None) -> None:
-        """Until stop(): tick, report health through on_tick, sleep until woken or due (≤ 1 s)."""
+    def run(self, on_tick: Callable[[], None] = lambda: None, wake_socket: socket.socket | None = None,
+            max_wait: float = TICK_SECONDS) -> None:
+        """Until stop(): tick, report health through on_tick, sleep until woken or due (≤ max_wait)."""
         with selectors.DefaultSelector() as selector:
             selector.register(self._poke_in, selectors.EVENT_READ)
             if wake_socket is not None:
                 selector.register(wake_socket, selectors.EVENT_READ)
             while not self.stopping.is_set():
-                timeout = self.tick()
+                timeout = min(self.tick(), max_wait)
                 on_tick()
                 for key, _ in selector.select(timeout):
                     _drain(key.fileobj)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sigmavault.agents import wake
 from sigmavault.agents.notify import Notifier
+from sigmavault.agents.outbox import Outbox
 from sigmavault.agents.registry import ConvergeReport, load_agents
 from sigmavault.agents.runtime import Runtime, RuntimeConfig
 from sigmavault.agents.store import Store
@@ -114,11 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         config = RuntimeConfig.parse({}, state_dir)
     site = config.site
     publisher = make_publisher(site)
+    outbox = Outbox(publisher.publish) if publisher else None
     store = Store.open(Site(pillar_dir=site.pillar_dir, state_dir=state_dir))
     for task in store.recover():
         log.warning("task %s (%s) was running when the service stopped: now %s", task["id"], task["agent"],
                     task["state"])
-    runtime = Runtime(store, agents, config, publish=publisher.publish if publisher else None, converge=converge,
+    runtime = Runtime(store, agents, config, publish=outbox, converge=converge,
                       task_command=[sys.executable, "-m", "sigmavault.cli.agents_task", "--agents", args.agents],
                       config_reader=lambda: read_runtime_config(config_path, state_dir), config_path=config_path)
     if damage is not None and config_path.exists():
@@ -144,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     notifier.ready(f"{len(agents)} agents, {config.workers} workers")
     log.info("serving %s with %d agents and %d workers", state_dir, len(agents), config.workers)
     try:
-        runtime.run(on_tick, listener)
+        interval = notifier.watchdog_seconds
+        runtime.run(on_tick, listener, max_wait=min(1.0, interval / 3) if interval else 1.0)
     finally:
         notifier.stopping()
         runtime.stop()
@@ -154,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.pidfile:
             with contextlib.suppress(FileNotFoundError):
                 Path(args.pidfile).unlink()
-        if publisher is not None:
+        if outbox is not None:
+            outbox.close()
             publisher.close()
         store.close()
         os.close(lock)
