@@ -316,3 +316,10 @@ def test_a_damaged_config_keeps_the_last_good_one_and_says_so(harness, tmp_path)
     runtime.tick()
     assert runtime.config.workers == 1 and h.store.agent("quick")["status"] == "disabled"
     runtime.stop()
+
+
+def test_the_service_is_unhealthy_when_a_worker_is_gone_so_the_watchdog_stops(harness):
+    h = harness(start=False)
+    assert h.runtime.healthy()
+    h.runtime._work.put(None)          # one worker ends, as a crashed worker thread would
+    wait_until(lambda: not h.runtime.healthy(), "the runtime to notice a worker is gone")
