@@ -22,6 +22,7 @@ from sigmavault.agents.store import Store
 from sigmavault.salt_bridge import agent_bus, agent_converge
 from sigmavault.salt_bridge.call import salt_call
 from tests.agent_host import RecordingHost, context
+from tests.system.loopdisks import sh
 from tests.system.sharebox import applied_share_box, changed_count, smbclient
 from tests.system.test_agent_bus import subscribed_here
 
@@ -135,6 +136,41 @@ def test_a_stopped_nfs_server_is_found_not_answering_and_restarted(nas):
     assert ganesha_pid() != stopped
     assert [data["service"] for _, data in host.events] == ["nfs-ganesha"]
     assert probes.problem(NFS_PROBE, 3) is None
+
+
+@pytest.fixture
+def nmbd(nas):
+    """nmbd on a network interface of the sandbox (it never serves loopback); the image starts it through
+    its unit, so without systemd the test starts it. Yields its pid."""
+    sh("ip", "link", "add", "sv-nmb0", "type", "veth", "peer", "name", "sv-nmb1")
+    for argv in (["addr", "add", "10.9.0.1/24", "brd", "+", "dev", "sv-nmb0"], ["link", "set", "sv-nmb1", "up"],
+                 ["link", "set", "sv-nmb0", "up"]):
+        sh("ip", *argv)
+    conf = nas.root / "nmbd.conf"
+    conf.write_text("[global]\n  workgroup = SVTEST\n  netbios name = SVBOX\n  interfaces = sv-nmb0\n"
+                    "  bind interfaces only = yes\n  pid directory = /run/samba/nmbd-test\n")
+    Path("/run/samba/nmbd-test").mkdir(exist_ok=True)
+    sh("nmbd", "--daemon", f"--configfile={conf}")
+    pidfile = Path("/run/samba/nmbd-test/nmbd.pid")
+    try:
+        assert self_heal.answers_within({"kind": "netbios", "host": "box", "port": 137}, 1, 30) is None
+        yield int(pidfile.read_text().split()[0])
+    finally:
+        os.kill(int(pidfile.read_text().split()[0]), signal.SIGKILL)
+        sh("ip", "link", "delete", "sv-nmb0")
+
+
+def test_nmbd_answers_a_netbios_status_query_on_the_box_address_until_it_is_stopped(nmbd):
+    probe = {"kind": "netbios", "host": "box", "port": 137}
+    assert probes.box_address() == "10.9.0.1"
+    assert probes.problem(probe, 2) is None
+    assert probes.problem({**probe, "host": "127.0.0.1"}, 1) == "no answer within 1 s"
+    os.kill(nmbd, signal.SIGSTOP)
+    try:
+        assert probes.problem(probe, 1) == "no answer within 1 s"
+    finally:
+        os.kill(nmbd, signal.SIGCONT)
+    assert probes.problem(probe, 2) is None
 
 
 def test_an_answering_smbd_is_left_alone(nas):

@@ -5,7 +5,8 @@ TCP handshake), so each probe sends one real request and waits a bounded time fo
   smb      an SMB2 NEGOTIATE (dialects 2.0.2 to 3.0.2) on TCP 445; the reply must be an SMB2 NEGOTIATE answer
   rpc      an ONC RPC NULL call (procedure 0) on TCP, straight to the port (no port mapper): by default to
            NFS (program 100003, version 4) on 2049
-  netbios  a NetBIOS node status query (nmbd) on UDP 137
+  netbios  a NetBIOS node status query (nmbd) on UDP 137, sent to the box's own network address: nmbd
+           answers on its interfaces, never on loopback
   http     a GET of a path; answering means an HTTP status line, and with ok_only a 2xx status
 No tool is spawned: the self-heal agent probes every 30 s, and a socket timeout is exact.
 
@@ -14,11 +15,15 @@ No tool is spawned: the self-heal agent probes every 30 s, and a socket timeout 
 
 from __future__ import annotations
 
+import errno
 import http.client
+import json
 import os
 import socket
 import struct
 from collections.abc import Callable
+
+from sigmavault.command import run_result
 
 SMB2_DIALECTS = (0x0202, 0x0210, 0x0300, 0x0302)
 NFS_PROGRAM, NFS_VERSION = 100003, 4
@@ -100,7 +105,17 @@ def _netbios_name(name: bytes) -> bytes:
     return bytes([32]) + bytes(c for b in padded for c in (0x41 + (b >> 4), 0x41 + (b & 0x0F))) + b"\0"
 
 
+def box_address() -> str:
+    """The box's first global IPv4 address (what nmbd serves); OSError when it has none."""
+    done = run_result(["ip", "-j", "-4", "addr", "show", "scope", "global"])
+    for link in json.loads(done.stdout or "[]") if done.returncode == 0 else []:
+        for address in link.get("addr_info", []):
+            return address["local"]
+    raise OSError(errno.EADDRNOTAVAIL, "the box has no IPv4 address on a network interface")
+
+
 def netbios_status(host: str, port: int, timeout: float, _probe: dict | None = None) -> str | None:
+    host = box_address() if host == "box" else host
     transaction = int.from_bytes(os.urandom(2), "big")
     query = struct.pack(">6H", transaction, 0, 1, 0, 0, 0) + _netbios_name(b"*") + struct.pack(">2H", 0x21, 1)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:

@@ -26,7 +26,7 @@ SMB = {"kind": "smb", "port": 445}
 NFS = {"kind": "rpc", "port": 2049}
 SERVICES = {   # name -> (systemd unit, probe)
     "smbd": ("smbd", SMB),
-    "nmbd": ("nmbd", {"kind": "netbios", "port": 137}),
+    "nmbd": ("nmbd", {"kind": "netbios", "host": "box", "port": 137}),
     "nfs-ganesha": ("nfs-ganesha", NFS),
     "nfs-server": ("nfs-server", NFS),
     "nginx": ("nginx", {"kind": "http", "port": 80, "path": "/healthz"}),   # any HTTP answer: nginx is up
