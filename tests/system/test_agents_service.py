@@ -232,6 +232,7 @@ def test_systemd_hears_ready_watchdog_pings_and_stopping(service):
     pings = service.notifications(until="WATCHDOG=1")
     pings += service.notifications(until="WATCHDOG=1")
     assert sum("WATCHDOG=1" in p for p in pings) >= 2
+    assert "STATUS=0 running, 0 queued" in pings
     service.process.send_signal(signal.SIGTERM)
     assert any("STOPPING=1" in p for p in service.notifications(until="STOPPING=1"))
     assert service.process.wait(60) == 0

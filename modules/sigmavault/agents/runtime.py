@@ -28,7 +28,7 @@ from sigmavault.agents import boxlock, schedules
 from sigmavault.agents.execution import Running, ThreadHost, run_in_thread, run_isolated
 from sigmavault.agents.registry import Agent, ConvergeReport, Outcome, Subject, by_name
 from sigmavault.agents.store import Store, parse_stamp, stamp
-from sigmavault.site import Site
+from sigmavault.site import Site, default_pillar_dir
 
 log = logging.getLogger(__name__)
 TAG = "sigmavault/agents/"
@@ -55,7 +55,7 @@ class RuntimeConfig:
     def parse(cls, document: dict, state_dir: Path) -> "RuntimeConfig":
         try:
             given = document.get("site") or {}
-            site = Site(pillar_dir=Path(given.get("pillar_dir") or state_dir / "pillar"), state_dir=Path(state_dir),
+            site = Site(pillar_dir=Path(given.get("pillar_dir") or default_pillar_dir()), state_dir=Path(state_dir),
                         fstab=Path(given.get("fstab") or "/etc/fstab"), etc=Path(given.get("etc") or "/etc"))
             breaker = document.get("breaker") or {}
             config = cls(site=site, workers=int(document.get("workers", 2)),
@@ -106,7 +106,7 @@ class Runtime:
         self._breaker_from: dict[str, datetime] = {}    # counting failures from here (a breaker's end)
         self._open_breakers: set[str] = set()
         self._due: list[Due] = []
-        self._last_task_id = max((t["id"] for t in store.tasks_after(0, limit=1_000_000)), default=0)
+        self._last_task_id = store.last_task_id()      # events for tasks queued from now on
         self.config = config
         self.apply_config(config)
 

@@ -191,6 +191,16 @@ class Store:
                 "ORDER BY state = 'running' DESC, priority DESC, id LIMIT ?", (*states, limit)).fetchall()
         return [_task(row) for row in rows]
 
+    def last_task_id(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT coalesce(max(id), 0) FROM tasks").fetchone()[0]
+
+    def counts(self) -> dict[str, int]:
+        """state -> number of tasks, for the queued and running ones (the service's STATUS= line)."""
+        with self._lock:
+            rows = self._db.execute("SELECT state, count(*) FROM tasks WHERE state IN (?, ?) GROUP BY state", ACTIVE)
+            return {state: 0 for state in ACTIVE} | {row[0]: row[1] for row in rows}
+
     def tasks_after(self, task_id: int, limit: int = 1000) -> list[dict]:
         with self._lock:
             rows = self._db.execute("SELECT * FROM tasks WHERE id > ? ORDER BY id LIMIT ?",

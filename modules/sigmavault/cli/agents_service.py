@@ -27,6 +27,7 @@ from sigmavault.site import Site
 log = logging.getLogger("sigmavault-agents")
 DEFAULT_AGENTS = "sigmavault.agents.builtin:BUILTIN"
 EXIT_REFUSED = 1
+STATUS_SECONDS = 5.0      # how often systemctl status's line is brought up to date
 EPILOG = f"""--agents MODULE:ATTR names the agents the service runs (default {DEFAULT_AGENTS}, the box's own):
 tests and the benchmark run the real service with agents of their own this way. Each agent's enable flag,
 schedule and settings come from <state-dir>/agents/config.json (written by `sigmavault apply`); an agent
@@ -137,12 +138,21 @@ def main(argv: list[str] | None = None) -> int:
     notifier = Notifier()
     pinged = [0.0]
 
+    told = {"status": "", "at": 0.0}
+
     def on_tick() -> None:
-        interval = notifier.watchdog_seconds
+        interval, now = notifier.watchdog_seconds, time.monotonic()
         # A stuck loop sends nothing, and unhealthy workers withhold the ping: systemd restarts the service.
-        if interval and time.monotonic() - pinged[0] >= interval / 3 and runtime.healthy():
+        if interval and now - pinged[0] >= interval / 3 and runtime.healthy():
             notifier.watchdog()
-            pinged[0] = time.monotonic()
+            pinged[0] = now
+        if notifier.address and now - told["at"] >= STATUS_SECONDS:
+            told["at"] = now
+            counts = store.counts()
+            status = f"{counts['running']} running, {counts['queued']} queued"
+            if status != told["status"]:
+                told["status"] = status
+                notifier.status(status)
     notifier.ready(f"{len(agents)} agents, {config.workers} workers")
     log.info("serving %s with %d agents and %d workers", state_dir, len(agents), config.workers)
     try:
