@@ -5,7 +5,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sigmavault.agents.service_plan import service_pid
 from sigmavault.agents.store import Store, database_path
@@ -57,3 +57,19 @@ def stop_service(site: Site) -> None:
         until(lambda: not alive(pid), "the agent service stops", 30)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def stopping_service(site: Site) -> Iterator[None]:
+    """The agent service an apply starts inside is stopped afterwards, even when the test failed."""
+    try:
+        yield
+    finally:
+        stop_service(site)
+
+
+def write_agents_pillar(box, **agents) -> dict:
+    """A pillar of QUIET_AGENTS with these agents keys over them, in UTC; returns its sigmavault key."""
+    sigmavault = {"system": {"timezone": "UTC"}, "agents": {**QUIET_AGENTS, **agents}}
+    box.write_pillar(sigmavault)
+    return sigmavault

@@ -11,20 +11,13 @@ from sigmavault.agents import boxlock
 from sigmavault.agents.builtin import BUILTIN
 from sigmavault.agents.config import config_path
 from sigmavault.agents.service_plan import service_pid
-from tests.system.agents_box import QUIET_AGENTS, read_store, stop_service, until
+from tests.system.agents_box import read_store, stopping_service, until, write_agents_pillar
 
 
 @pytest.fixture
 def agents_box(box):
-    try:
+    with stopping_service(box.site):
         yield box
-    finally:
-        stop_service(box.site)
-
-
-def _pillar(box, **agents) -> None:
-    box.write_pillar({"system": {"timezone": "UTC"}, "agents": {**QUIET_AGENTS, **agents}})
-
 
 def _quiet_now() -> dict:
     """Quiet hours from an hour ago to an hour from now (UTC): heavy work waits."""
@@ -42,7 +35,7 @@ def _tasks(site, states=("queued", "running")) -> list[dict]:
 
 def test_list_run_cancel_and_history_against_the_running_service(agents_box):
     box, site = agents_box, agents_box.site
-    _pillar(box, quiet_hours=_quiet_now())
+    write_agents_pillar(box, quiet_hours=_quiet_now())
     box.highstate()
     pid = service_pid(site)
     until(lambda: read_store(site, lambda store: store.agents()), "the service registers its agents")
@@ -92,7 +85,7 @@ def test_list_run_cancel_and_history_against_the_running_service(agents_box):
 
 def test_a_running_task_is_cancelled_at_a_safe_point(agents_box):
     box, site = agents_box, agents_box.site
-    _pillar(box, drift={"enabled": True, "schedule": "@yearly", "jitter_seconds": 0})
+    write_agents_pillar(box, drift={"enabled": True, "schedule": "@yearly", "jitter_seconds": 0})
     box.highstate()
     until(lambda: read_store(site, lambda store: store.agents()), "the service registers its agents")
 
@@ -108,10 +101,10 @@ def test_a_running_task_is_cancelled_at_a_safe_point(agents_box):
 
 def test_a_task_queued_while_the_service_is_stopped_runs_when_it_starts(agents_box):
     box, site = agents_box, agents_box.site
-    _pillar(box)
+    write_agents_pillar(box)
     box.highstate()
     until(lambda: read_store(site, lambda store: store.agents()), "the service registers its agents")
-    _pillar(box, enabled=False)
+    write_agents_pillar(box, enabled=False)
     box.highstate()
     assert service_pid(site) is None
 
@@ -124,7 +117,7 @@ def test_a_task_queued_while_the_service_is_stopped_runs_when_it_starts(agents_b
     assert box.cli("agents", "list").stdout.splitlines()[0] == (
         "the agent service is not running (`sigmavault apply` starts it)")
 
-    _pillar(box)
+    write_agents_pillar(box)
     applied = box.cli("apply")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     ran = until(lambda: [r for r in _runs(site, "housekeeping") if r["task_id"] == task_id], "the queued task runs")
@@ -133,10 +126,10 @@ def test_a_task_queued_while_the_service_is_stopped_runs_when_it_starts(agents_b
 
 def test_an_apply_does_not_start_while_agent_work_holds_the_box(agents_box):
     box, site = agents_box, agents_box.site
-    _pillar(box)
+    write_agents_pillar(box)
     box.highstate()
     before = config_path(site).read_text()
-    _pillar(box, workers=4)
+    write_agents_pillar(box, workers=4)
 
     task = boxlock.try_shared(site)          # what a running box-holding agent task holds
     try:

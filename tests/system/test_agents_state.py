@@ -12,22 +12,13 @@ from sigmavault.agents import wake
 from sigmavault.agents.config import config_path, config_text, runtime_config
 from sigmavault.agents.service_plan import service_pid
 from sigmavault.verdict import validate_pillar
-from tests.system.agents_box import QUIET_AGENTS, alive, read_store, stop_service, until
+from tests.system.agents_box import alive, read_store, stopping_service, until, write_agents_pillar
 
 
 @pytest.fixture
 def agents_box(box):
-    try:
+    with stopping_service(box.site):
         yield box
-    finally:
-        stop_service(box.site)
-
-
-def _pillar(box, **agents) -> dict:
-    sigmavault = {"system": {"timezone": "UTC"}, "agents": {**QUIET_AGENTS, **agents}}
-    box.write_pillar(sigmavault)
-    return sigmavault
-
 
 def _service(box) -> dict:
     return box.highstate()["run_agent_service"].__dict__
@@ -39,7 +30,7 @@ def _cmdline(pid: int) -> list[str]:
 
 def test_highstate_starts_the_agent_service_and_a_second_changes_nothing(agents_box):
     box, site = agents_box, agents_box.site
-    declared = _pillar(box, quiet_hours={"start": "22:00", "end": "06:00"}, workers=3)
+    declared = write_agents_pillar(box, quiet_hours={"start": "22:00", "end": "06:00"}, workers=3)
 
     predicted = box.highstate(test=True)["run_agent_service"]
     assert predicted.result is None
@@ -73,7 +64,7 @@ def test_highstate_starts_the_agent_service_and_a_second_changes_nothing(agents_
     assert second["run_agent_service"].comment == "the agent service is as declared"
     assert service_pid(site) == pid
 
-    _pillar(box, workers=1)                                   # config.json changes: the service rereads it
+    write_agents_pillar(box, workers=1)                       # config.json changes: the service rereads it
     third = box.highstate()["run_agent_service"]
     assert third.changes == {"done": [f"write the agents' config {config_path(site)}"]}
     assert json.loads(config_path(site).read_text())["workers"] == 1
@@ -82,19 +73,19 @@ def test_highstate_starts_the_agent_service_and_a_second_changes_nothing(agents_
 
 def test_enabled_false_stops_the_service_and_true_starts_it_again(agents_box):
     box, site = agents_box, agents_box.site
-    _pillar(box)
+    write_agents_pillar(box)
     box.highstate()
     pid = service_pid(site)
     assert pid is not None
 
-    _pillar(box, enabled=False)
+    write_agents_pillar(box, enabled=False)
     stopped = box.highstate()["run_agent_service"]
     assert stopped.changes["done"][-1] == "stop the agent service (agents.enabled: false)"
     assert not alive(pid) and service_pid(site) is None
     assert not wake.nudge(site)
     assert [s.id for s in box.highstate().values() if s.changes] == []
 
-    _pillar(box)
+    write_agents_pillar(box)
     again = box.highstate()["run_agent_service"]
     assert again.changes == {"done": ["start the agent service"]}
     assert service_pid(site) not in (None, pid)
@@ -102,7 +93,7 @@ def test_enabled_false_stops_the_service_and_true_starts_it_again(agents_box):
 
 def test_a_bad_agents_pillar_is_refused_by_its_key_and_nothing_is_made(agents_box):
     box, site = agents_box, agents_box.site
-    _pillar(box, drift={"schedule": "@every 0s"}, quiet_hours={"start": "03:00", "end": "03:00"})
+    write_agents_pillar(box, drift={"schedule": "@every 0s"}, quiet_hours={"start": "03:00", "end": "03:00"})
 
     results = box.highstate()
     validated = results["validate_pillar_and_disks"]
