@@ -67,7 +67,8 @@ def test_an_override_for_an_agent_the_box_does_not_have_is_refused():
 
 @pytest.mark.parametrize("schedule", ["@every 1s", "@every 6h", "@daily", "0 3 * * *", "*/5 * * * *"])
 def test_every_accepted_form_of_schedule_passes(schedule):
-    assert _document(agents={"drift": {"schedule": schedule}})["agents"]["drift"]["schedule"] == schedule
+    drift = {"schedule": schedule, "jitter_seconds": 0}
+    assert _document(agents={"drift": drift})["agents"]["drift"]["schedule"] == schedule
 
 
 @pytest.mark.parametrize("schedule, said", [
@@ -118,3 +119,18 @@ def test_the_schema_has_a_block_for_every_agent_of_the_box():
 
     blocks = set(load_schema()["sigmavault"]["schema"]["agents"]["schema"]) - RUNTIME_KEYS
     assert blocks == {agent.name for agent in BUILTIN}
+
+
+def test_a_jitter_as_long_as_the_interval_is_refused_at_the_schedule():
+    errors = _errors(agents={"drift": {"schedule": "@every 30s", "jitter_seconds": 30}})
+    assert list(errors) == ["sigmavault.agents.drift.schedule"]
+    assert "sigmavault.agents.drift.jitter_seconds adds up to 30 s" in errors["sigmavault.agents.drift.schedule"]
+    assert _document(agents={"drift": {"schedule": "@every 30s", "jitter_seconds": 29}})
+
+
+def test_a_job_schedule_is_held_to_the_compression_agents_jitter():
+    pools = {"tank": {"devices": ["disk_a"], "mountpoint": "/srv/tank"}}
+    verdict = validate_pillar(pillar(pools=pools, compression={"jobs": {"docs": {**JOB, "schedule": "@every 1m"}}},
+                                     agents={"compression": {"jitter_seconds": 60}}))
+    assert [(e.path, "sigmavault.agents.compression.jitter_seconds" in e.message) for e in verdict.errors] == [
+        ("sigmavault.compression.jobs.docs.schedule", True)]

@@ -20,10 +20,14 @@ RUNTIME_KEYS = frozenset({"enabled", "workers", "quiet_hours", "history_days", "
 def agents_errors(document: dict) -> Iterator[PillarError]:
     """One error per thing to change (document: the schema-valid sigmavault key, defaults filled in)."""
     agents = document.get("agents", {})
-    for name, block in sorted(agent_blocks(agents).items()):
-        yield from schedule_errors(key_path(ROOT_KEY, "agents", name, "schedule"), block.get("schedule"))
+    blocks = agent_blocks(agents)
+    for name, block in sorted(blocks.items()):
+        yield from schedule_errors(key_path(ROOT_KEY, "agents", name, "schedule"), block.get("schedule"),
+                                   block.get("jitter_seconds", 0), key_path(ROOT_KEY, "agents", name))
+    jitter = blocks.get("compression", {}).get("jitter_seconds", 0)
     for name, job in sorted(document.get("compression", {}).get("jobs", {}).items()):
-        yield from schedule_errors(key_path(ROOT_KEY, "compression", "jobs", name, "schedule"), job.get("schedule"))
+        yield from schedule_errors(key_path(ROOT_KEY, "compression", "jobs", name, "schedule"), job.get("schedule"),
+                                   jitter, key_path(ROOT_KEY, "agents", "compression"))
     quiet = agents.get("quiet_hours")
     if quiet and quiet["start"] == quiet["end"]:
         yield PillarError(key_path(ROOT_KEY, "agents", "quiet_hours"),
@@ -36,10 +40,16 @@ def agent_blocks(agents: dict) -> dict[str, dict]:
     return {name: block for name, block in agents.items() if name not in RUNTIME_KEYS and isinstance(block, dict)}
 
 
-def schedule_errors(where: str, text: str | None) -> Iterator[PillarError]:
+def schedule_errors(where: str, text: str | None, jitter_seconds: int, agent: str) -> Iterator[PillarError]:
+    """A schedule that does not parse; or an interval no longer than the jitter added to each due time, so
+    that runs meant to come one after another could meet or change places."""
     if text is None:
         return
     try:
-        parse(text)
+        schedule = parse(text)
     except ValueError as error:
         yield PillarError(where, str(error))
+        return
+    if schedule.interval is not None and jitter_seconds >= schedule.interval:
+        yield PillarError(where, f"runs every {schedule.interval:g} s, but {agent}.jitter_seconds adds up to "
+                                 f"{jitter_seconds} s to each run: make jitter_seconds shorter than the interval")
