@@ -296,3 +296,12 @@ def test_without_its_script_the_service_runs_as_pythons_module(site, monkeypatch
 def test_the_installed_script_comes_first():
     program = installed_program()
     assert Path(program.command[0]).name == "sigmavault-agents" and program.file == Path(program.command[0])
+
+
+def test_systemd_reads_the_unit_without_a_complaint(tmp_path):
+    """systemd's own parser (systemd-analyze verify): every directive is known and every value parses."""
+    unit = tmp_path / "sigmavault-agents.service"
+    unit.write_text(unit_text(installed_program().command, Path("/var/lib/sigmavault")))
+    done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False)
+    about_ours = [line for line in done.stderr.splitlines() if str(unit) in line or "sigmavault-agents" in line]
+    assert (done.returncode, about_ours) == (0, [])
