@@ -1,7 +1,8 @@
 """State module: the agent service as the pillar declares it (sigmavault.agents.service_plan)."""
 
 from sigmavault.agents.config import config_text, runtime_config
-from sigmavault.agents.service_plan import plan_service, read_facts
+from sigmavault.agents.service_facts import read_facts
+from sigmavault.agents.service_plan import plan_service
 from sigmavault.outcome import run_plan
 from sigmavault.site import Site
 

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from sigmavault import steps, tree
-from sigmavault.agents.service_plan import read_facts, stop_plan
+from sigmavault.agents.service_facts import read_facts
+from sigmavault.agents.service_plan import stop_plan
 from sigmavault.command import run, run_result
 from sigmavault.demo_record import SMB_CONF, Before, mountpoints, recall, remember
 from sigmavault.files import write_atomically

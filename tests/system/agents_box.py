@@ -7,7 +7,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 
-from sigmavault.agents.service_plan import service_pid
+from sigmavault.agents.service_facts import service_pid
 from sigmavault.agents.store import Store, database_path
 from sigmavault.site import Site
 

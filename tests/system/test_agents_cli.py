@@ -10,7 +10,7 @@ import pytest
 from sigmavault.agents import boxlock
 from sigmavault.agents.builtin import BUILTIN
 from sigmavault.agents.config import config_path
-from sigmavault.agents.service_plan import service_pid
+from sigmavault.agents.service_facts import service_pid
 from tests.system.agents_box import read_store, stopping_service, until, write_agents_pillar
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from sigmavault.agents import wake
 from sigmavault.agents.config import config_path, config_text, runtime_config
-from sigmavault.agents.service_plan import service_pid
+from sigmavault.agents.service_facts import service_pid
 from sigmavault.verdict import validate_pillar
 from tests.system.agents_box import alive, read_store, stopping_service, until, write_agents_pillar
 

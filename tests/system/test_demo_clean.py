@@ -11,7 +11,8 @@ import pytest
 
 from sigmavault import demo, demo_record, steps, tree
 from sigmavault.agents.config import config_text, runtime_config
-from sigmavault.agents.service_plan import plan_service, read_facts, service_pid
+from sigmavault.agents.service_facts import read_facts, service_pid
+from sigmavault.agents.service_plan import plan_service
 from sigmavault.command import run
 from sigmavault.services import running, start_commands
 from sigmavault.shares.smb_conf import HEADER

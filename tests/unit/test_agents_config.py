@@ -11,14 +11,8 @@ import pytest
 
 from sigmavault.agents.config import config_path, config_text, read_config, runtime_config
 from sigmavault.agents.registry import Agent, Outcome, Subject
-from sigmavault.agents.service_plan import (
-    Program,
-    ServiceFacts,
-    installed_program,
-    plan_service,
-    process_start_time,
-    read_facts,
-)
+from sigmavault.agents.service_facts import Program, ServiceFacts, installed_program, process_start_time, read_facts
+from sigmavault.agents.service_plan import plan_service
 from sigmavault.agents.unit import unit_path, unit_text
 from sigmavault.records import RecordDamaged
 from sigmavault.site import Site

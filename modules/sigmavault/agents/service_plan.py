@@ -1,86 +1,20 @@
-"""The agents state's plan: facts of the box -> a pure steps.Plan that leaves the agent service as the pillar
-says: its folder root's only, config.json as runtime_config makes it, the systemd unit (on a systemd box),
-and the service running (or stopped with `enabled: false`).
+"""The agents state's plan: facts of the box (service_facts) -> a pure steps.Plan that leaves the agent
+service as the pillar says: its folder root's only, config.json as runtime_config makes it, the systemd unit
+(on a systemd box), and the service running (or stopped with `enabled: false`).
 
 config.json changing needs no restart (the service rereads it); the unit or the service's program changing
 does, so a new SigmaVault never keeps running old code after an apply.
 """
 
-import importlib.util
-import os
-import sys
-from dataclasses import dataclass
-from pathlib import Path
-
-from sigmavault import services
 from sigmavault.agents.config import agents_dir, config_path
-from sigmavault.agents.unit import BINARY_NAME, UNIT_NAME, daemon, pid_path, unit_path, unit_text
-from sigmavault.command import run_result
-from sigmavault.files import read_text
+from sigmavault.agents.service_facts import SERVICE_MODULE, ServiceFacts
+from sigmavault.agents.unit import BINARY_NAME, UNIT_NAME, daemon, unit_path, unit_text
 from sigmavault.schema.errors import ROOT_KEY, PillarError, key_path
 from sigmavault.services import Daemon
 from sigmavault.site import Site
 from sigmavault.steps import Plan
 
-SERVICE_MODULE = "sigmavault.cli.agents_service"
 STOP_RETRY = "TERM/90/KILL/5"   # as the unit's TimeoutStopSec: tasks get time to reach a safe point
-
-
-@dataclass(frozen=True)
-class Program:
-    """How the service is run: its console script where SigmaVault is installed with one, else Python with
-    the service's module (the image puts the library on the path without installing its scripts)."""
-    command: tuple[str, ...]          # before the service's own options
-    file: Path                        # the file whose change means a running service runs old code
-
-
-@dataclass(frozen=True)
-class ServiceFacts:
-    systemd: bool
-    program: Program | None           # None: the service cannot be run here
-    program_changed: float | None     # its file's mtime
-    folder_mode: int | None           # <S>/agents permission bits (None: no folder)
-    config_text: str | None           # config.json as it is
-    unit_text: str | None             # the unit file as it is (systemd boxes)
-    running: bool
-    enabled: bool                     # starts at boot (always true without systemd: there is no boot)
-    started: float | None             # when the running service started (epoch seconds)
-
-
-def installed_program() -> Program | None:
-    """sigmavault-agents beside the Python that runs us (the project's environment) or on PATH; else
-    `python -m sigmavault.cli.agents_service`."""
-    folders = [Path(sys.executable).parent, *(Path(p) for p in os.environ.get("PATH", "").split(os.pathsep) if p)]
-    script = next((folder / BINARY_NAME for folder in folders if (folder / BINARY_NAME).is_file()), None)
-    if script is not None:
-        return Program((str(script),), script)
-    spec = importlib.util.find_spec(SERVICE_MODULE)
-    if spec is None or not spec.origin:
-        return None
-    return Program((sys.executable, "-m", SERVICE_MODULE), Path(spec.origin))
-
-
-def service_pid(site: Site) -> int | None:
-    """The running service's pid (its unit's main process, or the one in its pid file); None: not running."""
-    return _systemd_main_pid() if services.systemd_runs() else _our_pid(site.state_dir)
-
-
-def read_facts(site: Site, program: Program | None = None) -> ServiceFacts:
-    program = program or installed_program()
-    systemd = services.systemd_runs()
-    folder = agents_dir(site)
-    pid = service_pid(site)
-    return ServiceFacts(
-        systemd=systemd,
-        program=program,
-        program_changed=program.file.stat().st_mtime if program else None,
-        folder_mode=folder.stat().st_mode & 0o7777 if folder.is_dir() else None,
-        config_text=read_text(config_path(site)),
-        unit_text=read_text(unit_path(site)) if systemd else None,
-        running=pid is not None,
-        enabled=services.enabled(daemon((BINARY_NAME,), site.state_dir)),
-        started=process_start_time(pid) if pid else None,
-    )
 
 
 def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFacts) -> Plan:
@@ -146,33 +80,3 @@ def restart_commands(service: Daemon, systemd: bool) -> list[list[str]]:
     if systemd:
         return [["systemctl", "restart", UNIT_NAME]]
     return stop_commands(service, systemd) + start_commands(service, systemd)
-
-
-def _systemd_main_pid() -> int | None:
-    done = run_result(["systemctl", "show", "--property", "MainPID", "--value", UNIT_NAME])
-    pid = int(done.stdout.strip() or 0) if done.returncode == 0 and done.stdout.strip().isdigit() else 0
-    return pid or None
-
-
-def _our_pid(state_dir: Path) -> int | None:
-    """The pid in the pid file, if that process is alive and is this state dir's service (not a pid the
-    kernel has since given to another program)."""
-    try:
-        pid = int((read_text(pid_path(state_dir)) or "").split()[0])
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except (ValueError, IndexError, OSError):
-        return None
-    program = any(Path(os.fsdecode(arg)).name == BINARY_NAME or arg == SERVICE_MODULE.encode() for arg in argv)
-    ours = program and os.fsencode(str(state_dir)) in argv
-    return pid if ours else None
-
-
-def process_start_time(pid: int) -> float | None:
-    """When pid started, in epoch seconds (boot time + its start in clock ticks since boot)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                    if line.startswith("btime "))
-    except (OSError, IndexError, StopIteration, ValueError):
-        return None
-    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")

@@ -14,7 +14,7 @@ import sys
 import click
 
 from sigmavault.agents import wake
-from sigmavault.agents.service_plan import service_pid
+from sigmavault.agents.service_facts import service_pid
 from sigmavault.agents.store import ACTIVE, Store, UnknownAgent, UnknownTask, database_path
 from sigmavault.site import Site
 
