@@ -323,3 +323,15 @@ def test_the_service_is_unhealthy_when_a_worker_is_gone_so_the_watchdog_stops(ha
     assert h.runtime.healthy()
     h.runtime._work.put(None)          # one worker ends, as a crashed worker thread would
     wait_until(lambda: not h.runtime.healthy(), "the runtime to notice a worker is gone")
+
+
+def test_a_restart_leaves_no_agent_running_or_breaker_open_that_no_longer_is(harness):
+    clock = Clock()
+    h = harness(clock=clock, start=False)
+    h.store.set_agent("quick", status="running")                 # a dead service's rows
+    h.store.set_agent("failing", status="breaker-open", breaker_until="2026-03-01T11:00:00.000Z")
+    h.store.set_agent("raiser", status="breaker-open", breaker_until="2026-03-01T13:00:00.000Z")
+    restarted = Runtime(h.store, AGENTS, h.config, publish=h.events)
+    assert {row["name"]: row["status"] for row in h.store.agents() if row["name"] in ("quick", "failing", "raiser")} \
+        == {"quick": "idle", "failing": "idle", "raiser": "breaker-open"}
+    restarted.stop()

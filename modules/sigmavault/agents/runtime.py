@@ -25,9 +25,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sigmavault.agents import boxlock, schedules
+from sigmavault.agents.breaker import Breakers
 from sigmavault.agents.execution import Running, ThreadHost, run_in_thread, run_isolated
 from sigmavault.agents.registry import Agent, ConvergeReport, Outcome, Subject, by_name
-from sigmavault.agents.store import Store, parse_stamp, stamp
+from sigmavault.agents.store import Store, stamp
+from sigmavault.agents.timetable import Timetable
 from sigmavault.site import Site, default_pillar_dir
 
 log = logging.getLogger(__name__)
@@ -72,16 +74,6 @@ class RuntimeConfig:
         return config
 
 
-@dataclass
-class Due:
-    """One scheduled (agent, subject) and when it fires next."""
-    agent: str
-    subject: str
-    schedule: schedules.Schedule
-    jitter: timedelta
-    fire_at: datetime
-
-
 class Runtime:
     def __init__(self, store: Store, agents: Iterable[Agent], config: RuntimeConfig, *,
                  publish: Callable[[str, dict], None] | None = None,
@@ -103,9 +95,9 @@ class Runtime:
         self._poke_in, self._poke_out = socket.socketpair()
         self._poke_in.setblocking(False)
         self._poke_out.setblocking(False)
-        self._breaker_from: dict[str, datetime] = {}    # counting failures from here (a breaker's end)
-        self._open_breakers: set[str] = set()
-        self._due: list[Due] = []
+        self.breakers = Breakers(store, self.publish)
+        self.timetable = Timetable(store)
+        self._subjects_of: dict[str, dict[str, Subject]] = {}
         self._last_task_id = store.last_task_id()      # events for tasks queued from now on
         self.config = config
         self.apply_config(config)
@@ -134,65 +126,51 @@ class Runtime:
         """Register every agent (enabled per config.json; one it does not name is disabled), its subjects
         and pools, and work out when each scheduled (agent, subject) fires next."""
         self.config, now = config, self.clock()
-        rows, subjects, due = [], {}, []
+        rows, due = [], []
         for name, agent in self.agents.items():
             entry = config.agents.get(name)
             enabled = bool(entry and entry.get("enabled", True))
             schedule_text = entry.get("schedule", agent.schedule) if entry else agent.schedule
             # An agent config.json does not name has no settings to list subjects from: the box alone.
             found = self._subjects(agent, entry.get("settings") or {}) if entry else [Subject()]
-            subjects[name] = [(s.name, s.pool) for s in found]
+            self._subjects_of[name] = {subject.name: subject for subject in found}
             rows.append({"name": name, "description": agent.description, "priority": agent.priority,
                          "schedule": schedule_text, "enabled": enabled, "heavy": agent.heavy,
                          "holds_box": agent.holds_box, "isolated": agent.isolated,
                          "max_attempts": agent.max_attempts})
             if enabled:
-                due += self._schedule_of(agent, found, schedule_text, float(entry.get("jitter_seconds") or 0), now)
-        self.store.register(rows, subjects)
-        self._due = due
-        for row in self.store.agents():
-            until = parse_stamp(row["breaker_until"])
-            if until is not None:
-                self._breaker_from[row["name"]] = until
-                if until > now:
-                    self._open_breakers.add(row["name"])
-            status = row["status"]
-            if not row["enabled"]:
-                status = "disabled"
-            elif status == "disabled":
-                status = "idle"
-            self._status(row["name"], status=status, next_run=self._next_run(row["name"]))
+                due += self.timetable.plan(name, found, schedule_text, float(entry.get("jitter_seconds") or 0), now)
+        self.store.register(rows, {name: [(s.name, s.pool) for s in found.values()]
+                                   for name, found in self._subjects_of.items()})
+        self.timetable.replace(due)
+        agents = self.store.agents()
+        self.breakers.load(agents, now)
+        with self._lock:
+            busy = {running.task["agent"] for running in self._running.values()}
+        for row in agents:
+            self._status(row["name"], status=self._settled_status(row, busy, now),
+                         next_run=stamp(self.timetable.next_run(row["name"])))
         self._start_workers(config.workers)
+
+    def _settled_status(self, row: dict, busy: set[str], now: datetime) -> str:
+        """What a status row says once the config is (re)applied: nothing is left "running" or
+        "breaker-open" that no longer is (a dead service's rows, a window that passed while it was down)."""
+        if row["name"] in busy:
+            return "running"
+        if self.breakers.is_open(row["name"], now):
+            return "breaker-open"
+        if not row["enabled"]:
+            return "disabled"
+        if row["status"] == "failed":
+            return "failed"
+        return "idle"
 
     def _subjects(self, agent: Agent, settings: dict) -> list[Subject]:
         try:
-            return list(agent.subjects(settings)) or []
+            return list(agent.subjects(settings))
         except Exception as error:  # noqa: BLE001 - one agent's bad settings must not stop the others
             log.error("agent %s: its subjects could not be listed (%s); it runs for the box only", agent.name, error)
             return [Subject()]
-
-    def _schedule_of(self, agent: Agent, subjects: list[Subject], default: str | None, jitter_seconds: float,
-                     now: datetime) -> list[Due]:
-        found = []
-        for subject in subjects:
-            text = subject.schedule or default
-            if not text:
-                continue
-            try:
-                schedule = schedules.parse(text)
-            except ValueError as error:
-                log.error("agent %s, subject %r: %s; it is not scheduled", agent.name, subject.name, error)
-                continue
-            jitter = schedules.jitter(agent.name, subject.name, jitter_seconds)
-            last = self.store.last_due(agent.name, subject.name)
-            if last is None:       # first seen: its first run is its next due time, not now
-                last = schedule.last_at_or_before(now - jitter)
-                self.store.set_last_due(agent.name, subject.name, last)
-            found.append(Due(agent.name, subject.name, schedule, jitter, schedule.next_after(last) + jitter))
-        return found
-
-    def _next_run(self, agent: str) -> str | None:
-        return stamp(min((d.fire_at for d in self._due if d.agent == agent), default=None))
 
     def _reload_config(self) -> None:
         if self.config_path is None or self._config_reader is None:
@@ -235,27 +213,23 @@ class Runtime:
         """One pass; returns how long the loop may sleep."""
         self._reload_config()
         now = self.clock()
-        self._close_breakers(now)
+        for agent in self.breakers.closing(now):
+            log.info("agent %s: its breaker window passed; it is scheduled again", agent)
+            enabled = (self.config.agents.get(agent) or {}).get("enabled", False)
+            self._status(agent, status="idle" if enabled else "disabled", breaker_until=None)
         self._fire_due(now)
         self._announce_new_tasks()
         self._deliver_cancels()
         self._dispatch(now)
-        soonest = min((d.fire_at for d in self._due), default=None)
+        soonest = self.timetable.soonest()
         wait = TICK_SECONDS if soonest is None else (soonest - self.clock()).total_seconds()
         return max(0.0, min(TICK_SECONDS, wait))
 
     def _fire_due(self, now: datetime) -> None:
-        for due in self._due:
-            if now < due.fire_at or self._breaker_open(due.agent, now):
-                continue
-            task_id = self.store.enqueue_unless_pending(due.agent, due.subject, "schedule")
-            if task_id is None:
+        for due in self.timetable.fire(now, held=lambda agent: self.breakers.is_open(agent, now)):
+            if self.store.enqueue_unless_pending(due.agent, due.subject, "schedule") is None:
                 log.info("agent %s, subject %r: due, but a run is still queued or running", due.agent, due.subject)
-            # However many due times passed (the box was off), the next one is after now: one run.
-            last = due.schedule.last_at_or_before(now - due.jitter)
-            self.store.set_last_due(due.agent, due.subject, last)
-            due.fire_at = due.schedule.next_after(last) + due.jitter
-            self._status(due.agent, next_run=self._next_run(due.agent))
+            self._status(due.agent, next_run=stamp(self.timetable.next_run(due.agent)))
 
     def _announce_new_tasks(self) -> None:
         for task in self.store.tasks_after(self._last_task_id):
@@ -280,10 +254,9 @@ class Runtime:
             if task is None:
                 return
             agent = self.agents.get(task["agent"])
-            entry = self.config.agents.get(task["agent"]) or {}
-            settings = entry.get("settings") or {}
-            subject = next((s for s in (self._subjects(agent, settings) if agent else [])
-                            if s.name == task["subject"]), Subject(task["subject"], task["pool"]))
+            settings = (self.config.agents.get(task["agent"]) or {}).get("settings") or {}
+            subject = self._subjects_of.get(task["agent"], {}).get(task["subject"]) or \
+                Subject(task["subject"], task["pool"])
             running = Running(task, agent, subject, settings, box=box[0] if box else None)
             with self._lock:
                 self._running[task["id"]] = running
@@ -369,45 +342,15 @@ class Runtime:
         with self._lock:
             others = any(r.task["agent"] == task["agent"] for r in self._running.values() if r is not running)
         status = "running" if others else ("failed" if failed else "idle")
-        if (failed and self._trip_breaker(task["agent"])) or self._breaker_open(task["agent"], self.clock()):
+        now = self.clock()
+        if (failed and self.breakers.trip(task["agent"], now, self.config.breaker_failures,
+                                          self.config.breaker_window)) or self.breakers.is_open(task["agent"], now):
             status = "breaker-open"
         enabled = task["agent"] in self.config.agents and self.config.agents[task["agent"]].get("enabled", True)
         if not enabled and status in ("idle", "failed"):
             status = "disabled"
-        self._status(task["agent"], status=status, last_run=stamp(self.clock()), last_ok=int(outcome.ok),
+        self._status(task["agent"], status=status, last_run=stamp(now), last_ok=int(outcome.ok),
                      last_outcome=ended["outcome"])
-
-    # --- the breaker ------------------------------------------------------------------------------
-
-    def _breaker_open(self, agent: str, now: datetime) -> bool:
-        until = self._breaker_from.get(agent)
-        return until is not None and now < until
-
-    def _trip_breaker(self, agent: str) -> bool:
-        now = self.clock()
-        if self._breaker_open(agent, now):
-            return True
-        window = timedelta(seconds=self.config.breaker_window)
-        since = max(now - window, self._breaker_from.get(agent, now - window))
-        failures = self.store.failures_since(agent, since)
-        if failures < self.config.breaker_failures:
-            return False
-        until = now + window
-        self._breaker_from[agent] = until
-        self._open_breakers.add(agent)
-        self.store.set_agent(agent, breaker_until=stamp(until))
-        log.warning("agent %s failed %d times within %g s: not scheduled until %s", agent, failures,
-                    self.config.breaker_window, stamp(until))
-        self.publish(f"{TAG}breaker_open", {"agent": agent, "failures": failures,
-                                            "window_seconds": self.config.breaker_window, "until": stamp(until)})
-        return True
-
-    def _close_breakers(self, now: datetime) -> None:
-        for agent in [a for a in self._open_breakers if not self._breaker_open(a, now)]:
-            self._open_breakers.discard(agent)
-            enabled = (self.config.agents.get(agent) or {}).get("enabled", False)
-            log.info("agent %s: its breaker window passed; it is scheduled again", agent)
-            self._status(agent, status="idle" if enabled else "disabled", breaker_until=None)
 
     # --- health and stop --------------------------------------------------------------------------
 
