@@ -9,5 +9,5 @@ that keeps failing and `outbox` sends events without holding anything up; `boxlo
 and box-holding agents share; `notify` speaks sd_notify to systemd; `wake` nudges the service.
 The process around them is the adapter `sigmavault.cli.agents_service` (`sigmavault-agents`); isolated
 tasks run in `sigmavault.cli.agents_task`. The box's agents live in `builtin/`; `config`, `pillar_rules`,
-`service_plan` and `unit` turn the pillar into config.json and the service on the box.
+`service_facts`, `service_plan` and `unit` turn the pillar into config.json and the service on the box.
 """
