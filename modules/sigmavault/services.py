@@ -4,11 +4,14 @@ Where systemd is not PID 1 (containers, the test host) a daemon is started by it
 found by its pid file, so the same plan converges both.
 """
 
+import contextlib
 import os
+import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigmavault.command import run_result
+from sigmavault.command import run, run_result
 
 
 @dataclass(frozen=True)
@@ -66,28 +69,53 @@ def stop_commands(daemon: Daemon) -> list[list[str]]:
     return [["kill", "-TERM", pid], ["timeout", "15", "sh", "-c", f"while kill -0 {pid}; do sleep 0.1; done"]]
 
 
-# A daemon that does not answer may be stopped (SIGSTOP) or hung: SIGTERM, then SIGCONT so a stopped one can
-# act on it, and SIGKILL for the whole process group if it is still there after the grace time. Its pid file
-# goes too, so the start that follows waits for the new daemon's own. $1: pid file, $2: grace in tenths of s.
-_STOP_STUCK = """pid=$(cut -d' ' -f1 "$1" 2>/dev/null)
-if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-  kill -TERM "$pid"; kill -CONT "$pid"; i=0
-  while kill -0 "$pid" 2>/dev/null; do
-    i=$((i+1)); [ "$i" -eq "$2" ] && kill -KILL -- "-$pid" "$pid" 2>/dev/null; sleep 0.1
-  done
-fi
-rm -f "$1"
-"""
-
-
-def restart_commands(daemon: Daemon, grace_seconds: float = 5.0) -> list[list[str]]:
-    """Stop a daemon that no longer answers, however it is stuck, and start it again (self-heal)."""
+def restart(daemon: Daemon, grace_seconds: float = 5.0) -> None:
+    """Stop a daemon that no longer answers, however it is stuck, and start it again (self-heal).
+    CommandError when it does not start."""
     if systemd_runs():
-        # systemd's stop sends SIGCONT after SIGTERM and SIGKILL after the unit's TimeoutStopSec.
-        return [["systemctl", "restart", daemon.unit]]
-    tenths = str(max(1, round(grace_seconds * 10)))
-    stop = ["timeout", str(int(grace_seconds) + 15), "sh", "-c", _STOP_STUCK, "stop", str(daemon.pidfile), tenths]
-    return [stop, *start_commands(daemon)]
+        # systemd's stop sends SIGCONT right after SIGTERM, and SIGKILL after the unit's TimeoutStopSec.
+        run(["systemctl", "restart", daemon.unit])
+        return
+    _stop_stuck(daemon, grace_seconds)
+    for argv in start_commands(daemon):
+        run(argv)
+
+
+def _stop_stuck(daemon: Daemon, grace_seconds: float) -> None:
+    """SIGTERM, then SIGCONT so a stopped (SIGSTOP) daemon can act on it; SIGKILL for its process group (its
+    helpers share its listening sockets) when it is still there after the grace time. Its pid file goes too,
+    so the start that follows waits for the new daemon's own."""
+    try:
+        pid = int(_pid(daemon))
+    except (OSError, ValueError, IndexError):
+        pid = 0
+    if pid > 1 and _alive(pid):
+        for sig in (signal.SIGTERM, signal.SIGCONT):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        if not _gone_within(pid, grace_seconds):
+            for kill in (os.killpg, os.kill):    # killpg: only when it leads its group, as a daemon does
+                with contextlib.suppress(ProcessLookupError):
+                    kill(pid, signal.SIGKILL)
+            _gone_within(pid, 10)
+    daemon.pidfile.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    """Running or stopped; a zombie (killed, not yet reaped by its parent) no longer counts."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while _alive(pid):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def _pid(daemon: Daemon) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sigmavault.agents.builtin import heal_policy, probes
 from sigmavault.agents.registry import Agent, Outcome, TaskContext
-from sigmavault.command import CommandError, run, run_result
-from sigmavault.services import Daemon, restart_commands, systemd_runs
+from sigmavault.command import CommandError, run_result
+from sigmavault.services import Daemon, restart, systemd_runs
 from sigmavault.shares.nfs_exports import export_plan
 from sigmavault.shares.nfs_plan import ganesha, nfs_paths
 from sigmavault.shares.smb_plan import smbd
@@ -94,8 +94,7 @@ def heal(ctx: TaskContext, service: dict, policy: heal_policy.Policy, now: float
     ctx.progress(None, f"restarting {name}: {problem}")
     ctx.remember(name, "restarts", [*decision.recent, now])
     try:
-        for argv in restart_commands(daemon):
-            run(argv)
+        restart(daemon)
     except CommandError as error:
         after = f"the restart failed: {error}"
     else:
