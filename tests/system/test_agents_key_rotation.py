@@ -3,7 +3,6 @@ record's time set back, no sleeping) is rotated by the agent through the crash-s
 still open through Salt and the next apply changes nothing. A sealed file the box cannot open stops it,
 said in its outcome, with nothing changed."""
 
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,18 +11,10 @@ from sigmavault.agents.builtin import key_rotation
 from sigmavault.encryption import keyfile, nodekey
 from sigmavault.salt_bridge.call import salt_call
 from tests.agent_host import RecordingHost, context
+from tests.system.test_secrets_rotation import cli
 
 SECRETS = {"api_token": "sv-agent-token-77e1", "backup_pass": "sv-agent-pass-3c09"}
 ROTATION_DAYS = 30
-
-
-def cli(box, *args: str, input: str | None = None, state_dir=None) -> subprocess.CompletedProcess:
-    argv = box.cli_argv(*args)
-    if state_dir:
-        argv[argv.index("--state-dir") + 1] = str(state_dir)
-    done = subprocess.run(argv, input=input, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
 
 
 def pillar(recipient: str) -> dict:
