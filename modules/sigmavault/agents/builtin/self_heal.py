@@ -44,7 +44,8 @@ def settings(document: dict, site: Site) -> dict:
     breaker = document.get("agents", {}).get("breaker", {})
     return {"services": [{"name": n, "unit": SERVICES[n][0], "probe": SERVICES[n][1]} for n in names],
             "failures": breaker.get("failures", 3), "window_seconds": breaker.get("window_minutes", 30) * 60,
-            "backoff_seconds": 10, "probe_timeout_seconds": 3, "settle_seconds": 30}
+            "backoff_seconds": 10, "probe_timeout_seconds": 3, "confirm_timeout_seconds": 6,
+            "settle_seconds": 30}
 
 
 def daemon_here(service: dict, site: Site) -> Daemon | None:
@@ -75,6 +76,8 @@ def heal(ctx: TaskContext, service: dict, policy: heal_policy.Policy, now: float
     if daemon is None:
         return {"state": "not here", "ok": True}
     problem = probes.problem(service["probe"], settings["probe_timeout_seconds"])
+    if problem is not None:   # a restart drops every client's session: a busy moment is asked again, longer
+        problem = probes.problem(service["probe"], settings["confirm_timeout_seconds"])
     restarts = ctx.recall(name, "restarts", [])
     decision = heal_policy.decide(restarts, now, policy)
     was_open = ctx.recall(name, "breaker_open", False)
