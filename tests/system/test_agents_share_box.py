@@ -259,7 +259,9 @@ def test_a_service_that_keeps_failing_opens_the_breaker_and_a_bus_subscriber_hea
         publisher.close()
     states = [run.details["services"]["smbd"]["state"] for run in runs]
     assert states == ["restarted", "restarted", "breaker open", "breaker open"], runs
-    assert not any(run.ok for run in runs)
+    # self-heal did its work each time (the runtime's breaker must not stop it watching the others);
+    # the service's verdict is in the details
+    assert all(run.ok for run in runs) and not any(run.details["services"]["smbd"]["ok"] for run in runs)
     assert "smbd does not answer (no answer within 1 s); breaker open, not restarted" in runs[2].summary
     assert [tag for tag, _ in events] == ["sigmavault/agents/self_heal/restarted"] * 2 + [
         "sigmavault/agents/self_heal/breaker_open"]
