@@ -98,11 +98,16 @@ def child(mode: str, site, heard: Heard | None = None):
     """A bus_processes child; its JSON lines go to heard (subscribe) or are read by the test (publish)."""
     process = subprocess.Popen([sys.executable, "-m", "tests.system.bus_processes", mode, str(site.state_dir.parent)],
                                cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    if heard is not None:
-        def pump() -> None:
-            for line in process.stdout:
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        for line in process.stdout:
+            if heard is not None:
                 heard.events.put(tuple(json.loads(line)))
-        threading.Thread(target=pump, daemon=True).start()
+            else:
+                lines.put(line.strip())
+    threading.Thread(target=pump, daemon=True).start()
+    process.answer = lambda: lines.get(timeout=HEARD_SECONDS)   # the next line of a publish child
     try:
         yield process
     finally:
@@ -144,33 +149,35 @@ def test_salt_call_event_fire_reaches_a_subscriber_through_the_hosted_bus(site):
 
 
 def test_a_second_publisher_fires_into_the_host_and_hosts_once_the_host_is_gone(site):
-    host, second = agent_bus.publisher(site), None
-    try:
-        second = agent_bus.publisher(site)    # a task's child process, say: the host is taken
-        assert host.hosting and not second.hosting
-        with subscribed_here(site) as heard:
-            heard.until_heard(host.publish)
+    """The host is another process (another publisher of the site, or a fleet box's salt-minion)."""
+    second = None
+    with subscribed_here(site) as heard, child("publish", site) as host:
+        assert host.answer() == "hosting true"
+        try:
+            second = agent_bus.publisher(site)     # the host is taken: this one fires into it
+            assert not second.hosting
+            heard.until_heard(second.publish)
             assert second.publish("sigmavault/agents/task/7/progress", {"fraction": 0.5})
             assert plain(heard.next()) == ("sigmavault/agents/task/7/progress", {"fraction": 0.5})
-            host.close()
-            heard.until_heard(second.publish)    # the subscriber reconnected to the bus second now hosts
+            host.stdin.close()                     # the host closes its bus and exits
+            assert host.wait(30) == 0
+            heard.until_heard(second.publish)      # the subscriber reconnected to the bus second now hosts
             assert second.hosting
-    finally:
-        host.close()
-        if second is not None:
-            second.close()
+        finally:
+            if second is not None:
+                second.close()
 
 
 def test_a_subscriber_survives_the_host_being_killed_and_started_again(site):
     with subscribed_here(site) as heard:
         for generation in range(2):
             with child("publish", site) as host:
-                assert host.stdout.readline().strip() == "hosting true"
+                assert host.answer() == "hosting true"
 
                 def publish(tag: str, data: dict, host=host) -> None:
                     host.stdin.write(f"{tag} {json.dumps(data)}\n")
                     host.stdin.flush()
-                    assert host.stdout.readline().strip() == "ok true"
+                    assert host.answer() == "ok true"
 
                 heard.until_heard(publish)
                 publish("sigmavault/agents/drift/status", {"generation": generation})
@@ -198,3 +205,22 @@ def test_a_publish_that_fails_is_logged_and_returns_false(site, caplog):
         assert publisher.publish("sigmavault/agents/x", {"ok": True})    # the bus still works after
     finally:
         publisher.close()
+
+
+def test_a_bus_someone_else_hosts_is_fired_into_not_taken_over(site):
+    """As on a fleet box, where the salt-minion daemon binds the minion bus (without our lock)."""
+    opts = agent_bus.bus_opts(site)
+    pull, pub = agent_bus._socket_paths(opts)
+    pull.parent.mkdir(parents=True)
+    with open(os.devnull, "w") as not_our_lock:
+        daemon = agent_bus._Host(opts, not_our_lock, pull, pub)   # Salt's own IPC publish server, bound here
+        publisher = agent_bus.publisher(site)
+        try:
+            assert not publisher.hosting
+            with subscribed_here(site) as heard:
+                heard.until_heard(publisher.publish)
+                assert publisher.publish("sigmavault/agents/self_heal/restarted", {"service": "smbd"})
+                assert plain(heard.next()) == ("sigmavault/agents/self_heal/restarted", {"service": "smbd"})
+        finally:
+            publisher.close()
+            daemon.close()

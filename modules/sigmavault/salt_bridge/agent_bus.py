@@ -13,6 +13,7 @@ False: an event must never stop a task.
 """
 
 import asyncio
+import datetime
 import fcntl
 import logging
 import socket
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 import types
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,8 +32,13 @@ log = logging.getLogger(__name__)
 PREFIX = "sigmavault/agents/"
 LOCK_NAME = "agents_bus.lock"
 BIND_SECONDS = 5.0
-CONNECT_SECONDS = 1.0
+CONNECT_SECONDS = 1.0          # a live Unix socket answers at once; a stale one never
+FIRE_SECONDS = 5.0             # to reach another host's pull socket on a busy box; a publish waits no longer
 RECONNECT_SECONDS = 0.5
+TAG_ROOT = "sigmavault/"
+HELLO = "sigmavault/bus/hello/"   # a subscriber's check of its own connection, outside the agents' prefix
+HELLO_SECONDS = 5.0            # a hello not back by then: the connection is not served
+QUIET_SECONDS = 60.0           # a connection silent this long is checked again
 SOCKET_PATH_MAX = 107          # sun_path of an AF_UNIX address, less the terminating NUL
 
 
@@ -72,17 +79,6 @@ def _socket_paths(opts: dict) -> tuple[Path, Path]:
     return sock_dir / f"minion_event_{digest}_pull.ipc", sock_dir / f"minion_event_{digest}_pub.ipc"
 
 
-def _answers(path: Path) -> bool:
-    """Whether something accepts connections on the Unix socket (a stale file from a dead host does not)."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        probe.settimeout(CONNECT_SECONDS)
-        try:
-            probe.connect(str(path))
-        except OSError:
-            return False
-    return True
-
-
 class Publisher:
     """Fires events on the site's minion bus, hosting the bus while nobody else does."""
 
@@ -113,7 +109,9 @@ class Publisher:
             log.error("the event bus socket path %s is longer than a Unix socket allows; agents' events are "
                       "not published (choose a shorter state dir)", pull)
             return
-        if _answers(pull):      # a salt-minion daemon hosts it
+        # A salt-minion daemon may host it: then the connection that proves it is the one events go through
+        # (a probe connection of its own, closed at once, can race the server's next accept).
+        if pull.exists() and self._connect_client():
             handle.close()
             return
         try:
@@ -122,6 +120,17 @@ class Publisher:
             handle.close()
             log.exception("cannot host Salt's minion event bus in %s; agents' events are not published",
                           self._sock_dir)
+
+    def _connect_client(self) -> bool:
+        """A connection to the host's pull socket; False for a stale socket file (its host died)."""
+        client = _Pusher(_socket_paths(self._opts)[0])
+        try:
+            client.connect()
+        except OSError:
+            client.close()
+            return False
+        self._client = client
+        return True
 
     def publish(self, tag: str, data: dict) -> bool:
         """Fire one event; False (and a log line) when it could not be sent."""
@@ -147,21 +156,20 @@ class Publisher:
         return False
 
     def _fire(self, tag: str, data: dict) -> bool:
-        import salt.utils.event
-        if self._client is None:
-            self._client = salt.utils.event.get_event("minion", opts=self._opts, listen=False)
+        if self._client is None and not self._connect_client():
+            return False
         try:
-            return bool(self._client.fire_event(data, tag, timeout=CONNECT_SECONDS * 1000))
-        except Exception as error:
+            self._client.send(_packed(tag, data))
+            return True
+        except OSError as error:    # the host went away (a broken pipe) or does not read (a timeout)
             log.debug("firing %s into the minion bus failed: %s", tag, error)
+            self._drop_client()
             return False
 
     def _drop_client(self) -> None:
         if self._client is not None:
-            try:
-                self._client.destroy()
-            finally:
-                self._client = None
+            self._client.close()
+            self._client = None
 
     def close(self) -> None:
         with self._lock:
@@ -171,14 +179,42 @@ class Publisher:
                 self._host = None
 
 
+def _packed(tag: str, data: dict) -> bytes:
+    """An event as Salt's bus carries it: tag, separator, msgpack data, stamped as Salt stamps it."""
+    import salt.utils.event
+    data.setdefault("_stamp", datetime.datetime.now(datetime.UTC).isoformat())
+    return salt.utils.event.SaltEvent.pack(tag, data)
+
+
+class _Pusher:
+    """Events into a host's pull socket, framed as Salt's IPC framing says (salt.transport.frame).
+
+    A plain blocking socket with a timeout rather than Salt's synchronous client: that one, firing into a
+    host that has just died, can wait forever in nested event loops; here a dead host is a BrokenPipeError.
+    """
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket.settimeout(FIRE_SECONDS)
+
+    def connect(self) -> None:
+        self._socket.connect(str(self._path))
+
+    def send(self, event: bytes) -> None:
+        import salt.transport.frame
+        self._socket.sendall(salt.transport.frame.frame_msg_ipc(event, raw_body=True))
+
+    def close(self) -> None:
+        self._socket.close()
+
+
 class _Host:
     """Salt's IPC publish server for "minion", bound in a thread of this process."""
 
     def __init__(self, opts: dict, lock_handle, pull: Path, pub: Path):
         import salt.transport
-        import salt.utils.event
         import tornado.ioloop
-        self._event = salt.utils.event.SaltEvent
         self._lock_handle, self._paths = lock_handle, (pull, pub)
         for stale in self._paths:   # left by a host that died; we hold the lock, so nobody uses them
             stale.unlink(missing_ok=True)
@@ -206,9 +242,7 @@ class _Host:
             raise OSError(f"cannot bind {pull}: {problems[0] if problems else 'timed out'}")
 
     def publish(self, tag: str, data: dict) -> bool:
-        data.setdefault("_stamp", time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()))
-        payload = self._event.pack(tag, data)
-        self._loop.add_callback(self._server.publish_payload, payload)
+        self._loop.add_callback(self._server.publish_payload, _packed(tag, data))
         return True
 
     def close(self) -> None:
@@ -247,23 +281,62 @@ def subscribe(site: Site, prefix: str = PREFIX, stop: threading.Event | None = N
     """(tag, data) of every event under prefix, for as long as the caller iterates (or until stop is set).
 
     The bus may not be hosted yet, or its host may restart (the agent service): the subscriber connects again
-    whenever the connection is gone, so a long-lived reader (the panel) never needs restarting.
+    whenever the connection is gone, so a long-lived reader (the panel) never needs restarting. A connection
+    is trusted only once a hello it fires comes back through it, and again after a quiet minute: Salt's
+    server can accept a connection it then never serves (tornado's "fd added twice" while a restarted host
+    meets a reconnecting subscriber), which would otherwise leave the reader deaf for good.
     """
     import salt.utils.event
     opts = bus_opts(site)
     stop = stop or threading.Event()
-    _pull, pub = _socket_paths(opts)
+    pull, pub = _socket_paths(opts)
     while not stop.is_set():
-        if not _answers(pub):
+        if not pub.exists():
             stop.wait(RECONNECT_SECONDS)
             continue
-        event = salt.utils.event.get_event("minion", opts=opts, listen=True, raise_errors=True)
+        # Connected here, with a bound: Salt's own connect on creation waits without one for a host that
+        # may have gone between the check above and now.
+        event = salt.utils.event.get_event("minion", opts=opts, listen=False, raise_errors=True)
         try:
-            while not stop.is_set():
-                found = event.get_event(wait=wait, tag=prefix, full=True)
-                if found is not None:
-                    yield found["tag"], found["data"]
+            if not event.connect_pub(timeout=CONNECT_SECONDS):
+                stop.wait(RECONNECT_SECONDS)
+                continue
+            yield from _served(event, pull, prefix, stop, wait)
         except Exception as error:   # the host went away: connect again once it is back
             log.debug("the minion event bus closed (%s); connecting again", error)
         finally:
+            # Salt closes its subscriber only once connected; one that never connected is closed too.
+            event.cpub = event.cpub or event.subscriber is not None
             event.destroy()
+
+
+def _served(event, pull: Path, prefix: str, stop: threading.Event, wait: float) -> Iterator[tuple[str, dict]]:
+    """Events from one connection, until it proves dead (its hello does not come back in time)."""
+    heard_at, hello, asked_at = float("-inf"), None, 0.0
+    while not stop.is_set():
+        now = time.monotonic()
+        if hello is None and now - heard_at >= QUIET_SECONDS:
+            hello, asked_at = f"{HELLO}{uuid.uuid4().hex}", now
+            _say_hello(pull, hello)
+        elif hello is not None and now - asked_at >= HELLO_SECONDS:
+            log.info("the minion event bus does not serve this connection; connecting again")
+            return
+        found = event.get_event(wait=wait, tag=TAG_ROOT, full=True)
+        if found is None:
+            continue
+        heard_at = time.monotonic()
+        if found["tag"] == hello:
+            hello = None
+        elif found["tag"].startswith(prefix):
+            yield found["tag"], found["data"]
+
+
+def _say_hello(pull: Path, tag: str) -> None:
+    pusher = _Pusher(pull)
+    try:
+        pusher.connect()
+        pusher.send(_packed(tag, {}))
+    except OSError as error:    # unanswered: the connection is given up after HELLO_SECONDS all the same
+        log.debug("cannot say hello on the minion event bus: %s", error)
+    finally:
+        pusher.close()
