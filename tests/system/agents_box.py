@@ -4,12 +4,12 @@ the service's database, and stopping a service a test's apply started (even when
 import contextlib
 import os
 import signal
-import time
 from collections.abc import Callable, Iterator
 
 from sigmavault.agents.service_facts import service_pid
 from sigmavault.agents.store import Store, database_path
 from sigmavault.site import Site
+from tests.polling import until
 
 # self_heal would probe and restart the host's own nginx and panel, key_rotation would reseal: off here.
 QUIET_AGENTS = {"self_heal": {"enabled": False}, "key_rotation": {"enabled": False},
@@ -17,15 +17,6 @@ QUIET_AGENTS = {"self_heal": {"enabled": False}, "key_rotation": {"enabled": Fal
                 "housekeeping": {"jitter_seconds": 0}}
 
 
-def until(condition: Callable[[], object], what: str, seconds: float = 120.0) -> object:
-    """condition's first truthy answer, polled until the deadline (the service answers through its database)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        answer = condition()
-        if answer:
-            return answer
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds:g} s: {what}")
 
 
 def read_store(site: Site, read: Callable[[Store], object]) -> object:

@@ -21,6 +21,7 @@ from sigmavault.agents import boxlock
 from sigmavault.agents.store import Store, database_path, parse_stamp
 from sigmavault.records import write_json
 from sigmavault.site import Site
+from tests.polling import until as wait_until
 from tests.system.agents_fixture import AGENTS, starts
 from tests.system.loopdisks import require_root
 
@@ -30,14 +31,6 @@ SERVICE = str(Path(sys.executable).parent / "sigmavault-agents")
 FIXTURE = "tests.system.agents_fixture:AGENTS"
 
 
-def wait_until(check, what: str, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    pytest.fail(f"waited {timeout:g} s for {what}")
 
 
 class Service:

@@ -3,7 +3,6 @@ child processes for isolated tasks, a real SQLite queue. Tests wait on events an
 
 import sys
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,20 +13,13 @@ from sigmavault.agents.runtime import Runtime, RuntimeConfig
 from sigmavault.agents.store import Store
 from sigmavault.cli.agents_service import read_runtime_config
 from sigmavault.site import Site
+from tests.polling import until as wait_until
 from tests.system.agents_fixture import AGENTS, starts
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = "tests.system.agents_fixture:AGENTS"
 
 
-def wait_until(check, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.02)
-    pytest.fail(f"waited {timeout:g} s for {what}")
 
 
 class Events:
