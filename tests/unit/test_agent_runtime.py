@@ -290,7 +290,7 @@ def test_an_apply_that_cannot_get_the_box_names_the_task_and_the_way_out(harness
     message = str(busy.value)
     assert f"task {task} (box_stubborn, subject the box, pool -)" in message
     assert f"sigmavault agents cancel {task}" in message and "try again later" in message
-    assert not boxlock.flag_path(h.site).exists()
+    assert not boxlock.apply_waiting(h.site)
 
 
 def test_a_damaged_config_keeps_the_last_good_one_and_says_so(harness, tmp_path):

@@ -34,7 +34,7 @@ def test_an_apply_does_not_start_while_agent_work_holds_the_box(site):
             salt_call(site, "state.apply", box_wait_seconds=0.3)
         assert "the box is held" in str(busy.value) and "try again later" in str(busy.value)
         assert not (site.state_dir / "salt").exists()   # salt-call was never started: no config was written
-        assert not boxlock.flag_path(site).exists()     # and it no longer asks the agents to yield
+        assert not boxlock.apply_waiting(site)           # and it no longer asks the agents to yield
     finally:
         boxlock.release(task)
     with boxlock.for_apply(site, wait_seconds=0):        # once the task is done, an apply gets the box

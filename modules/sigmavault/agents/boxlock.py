@@ -1,11 +1,12 @@
 """The box lock (<state_dir>/box.lock) an apply and box-holding agents share.
 
 An apply holds LOCK_EX for its whole run (`for_apply`); an agent task with holds_box holds LOCK_SH while
-it runs and is not started while an apply holds LOCK_EX. While an apply waits for the lock it leaves a
-flag file (<state_dir>/agents/apply-waiting, holding its pid), so running box-holding tasks see
-ctx.cancelled() and stop at a safe point; the runtime puts such a task back in the queue ("yielded to an
-apply") without spending an attempt. flock locks die with their holder, so a crash never leaves the box
-locked; the flag names a pid, so one left by a killed apply is ignored.
+it runs and is not started while an apply holds LOCK_EX. While an apply waits for the box it holds
+LOCK_EX on <state_dir>/agents/apply-waiting.lock, so running box-holding tasks see ctx.cancelled() and
+stop at a safe point; the runtime puts such a task back in the queue ("yielded to an apply") without
+spending an attempt. Both marks are flock locks, which die with their holder: an apply killed while it
+waits or runs leaves nothing behind that could hold the agents (a file naming a pid could, once that pid
+belonged to another process after a reboot).
 """
 
 import contextlib
@@ -15,7 +16,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from sigmavault.files import write_atomically
 from sigmavault.site import Site
 
 POLL_SECONDS = 0.1
@@ -29,8 +29,8 @@ def lock_path(site: Site) -> Path:
     return site.state_dir / "box.lock"
 
 
-def flag_path(site: Site) -> Path:
-    return site.state_dir / "agents" / "apply-waiting"
+def waiting_path(site: Site) -> Path:
+    return site.state_dir / "agents" / "apply-waiting.lock"
 
 
 def _open(site: Site) -> int:
@@ -55,18 +55,15 @@ def release(descriptor: int | None) -> None:
 
 
 def apply_waiting(site: Site) -> bool:
-    """An apply (still alive) waits for the box."""
+    """An apply (still alive) waits for the box: it holds LOCK_EX on the waiting lock."""
     try:
-        pid = int(flag_path(site).read_text().strip() or 0)
-    except (OSError, ValueError):
+        descriptor = os.open(waiting_path(site), os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
         return False
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        return not _take(descriptor, fcntl.LOCK_SH)
+    finally:
+        os.close(descriptor)
 
 
 @contextlib.contextmanager
@@ -91,19 +88,23 @@ def _take(descriptor: int, how: int) -> bool:
 
 
 def _wait(site: Site, descriptor: int, wait_seconds: float) -> None:
-    flag = flag_path(site)
-    flag.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_atomically(flag, f"{os.getpid()}\n", 0o600)
+    path = waiting_path(site)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    waiting = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         deadline = time.monotonic() + wait_seconds
-        # flock has no timeout; a short poll is the plain way to give up at a deadline.
-        while not _take(descriptor, fcntl.LOCK_EX):
+        marked = False
+        # flock has no timeout; a short poll is the plain way to give up at a deadline. Two applies
+        # waiting at once: the second takes the mark as soon as the first leaves with the box.
+        while True:
+            marked = marked or _take(waiting, fcntl.LOCK_EX)
+            if _take(descriptor, fcntl.LOCK_EX):
+                return
             if time.monotonic() >= deadline:
                 raise BoxBusy(busy_message(site, wait_seconds))
             time.sleep(POLL_SECONDS)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            flag.unlink()
+        os.close(waiting)      # closing drops the mark
 
 
 def busy_message(site: Site, wait_seconds: float) -> str:
