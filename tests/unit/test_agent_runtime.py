@@ -220,6 +220,64 @@ def test_a_schedule_fires_on_its_due_time_and_a_missed_run_runs_once(harness):
     restarted.stop()
 
 
+def test_a_schedule_that_never_comes_does_not_stop_the_service_running_the_others(harness):
+    clock = Clock()
+    h = harness(clock=clock, start=False)
+    doc = document(h.work, h.state)
+    doc["agents"]["failing"]["schedule"] = "0 0 30 2 *"       # 30 February: valid cron, never due
+    doc["agents"]["quick"]["schedule"] = "@every 10s"
+    h.runtime.apply_config(RuntimeConfig.parse(doc, h.state))
+    clock.now += timedelta(seconds=10)
+    h.runtime.tick()
+    [task] = h.store.tasks(("queued", "running", "done"))
+    assert (task["agent"], task["reason"]) == ("quick", "schedule")
+    assert h.store.agent("failing")["next_run"] is None
+
+
+class BrokenSchedule:
+    text = "@every 10s"
+
+    def last_at_or_before(self, moment):
+        raise OverflowError("date value out of range")
+
+    next_after = last_at_or_before
+
+
+def test_an_entry_whose_firing_fails_is_dropped_and_the_others_still_fire(harness):
+    clock = Clock()
+    h = harness(clock=clock, start=False)
+    doc = document(h.work, h.state)
+    for agent in ("quick", "failing"):
+        doc["agents"][agent]["schedule"] = "@every 10s"
+    h.runtime.apply_config(RuntimeConfig.parse(doc, h.state))
+    [broken] = [due for due in h.runtime.timetable.entries if due.agent == "failing"]
+    broken.schedule = BrokenSchedule()
+    clock.now += timedelta(seconds=10)
+    h.runtime.tick()
+    assert [t["agent"] for t in h.store.tasks(("queued", "running", "done"))] == ["quick"]
+    assert [due.agent for due in h.runtime.timetable.entries] == ["quick"]
+
+
+def test_a_due_time_is_recorded_only_with_its_run_queued(harness):
+    clock = Clock()
+    h = harness(clock=clock, start=False)
+    scheduled(h, "quick", "@every 10s")
+    before = h.store.last_due("quick", "")
+    clock.now += timedelta(seconds=10)
+
+    def killed(due, last_due):       # the service dies before the run is queued
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        h.runtime.timetable.fire(clock.now, held=lambda agent: False, enqueue=killed)
+    assert h.store.last_due("quick", "") == before
+    restarted = Runtime(h.store, AGENTS, h.runtime.config, publish=h.events)
+    restarted.tick()                                               # the next service still queues that run
+    [task] = h.store.tasks(("queued", "running", "done"))
+    assert task["agent"] == "quick" and h.store.last_due("quick", "") == before + timedelta(seconds=10)
+    restarted.stop()
+
+
 def test_a_schedule_is_skipped_while_its_breaker_is_open(harness):
     clock = Clock()
     h = harness(clock=clock, start=False)

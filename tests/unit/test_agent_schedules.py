@@ -79,3 +79,17 @@ def test_bad_quiet_hours_name_the_value():
         schedules.quiet_hours({"start": "22:00", "end": "06:00", "zone": "Mars/Olympus"})
     with pytest.raises(ValueError, match="HH:MM"):
         schedules.quiet_hours({"start": "late", "end": "06:00"})
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("0 0 30 2 *", "never comes"), ("0 0 31 4 *", "never comes"),
+    ("@every 3000000d", "too long"), ("@every 367d", "too long"), ("@every 9999999999999h", "too long")])
+def test_a_schedule_that_never_comes_or_overflows_is_refused_not_left_to_crash_the_service(text, words):
+    with pytest.raises(ValueError) as refused:
+        schedules.parse(text)
+    assert words in str(refused.value) and repr(text) in str(refused.value)
+
+
+def test_the_longest_interval_and_a_leap_day_still_come():
+    assert schedules.parse("@every 366d").next_after(T) > T
+    assert schedules.parse("0 0 29 2 *").next_after(T) == datetime(2028, 2, 29, tzinfo=UTC)

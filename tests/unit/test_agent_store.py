@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sigmavault.agents.store import Store, UnknownAgent, UnknownTask, stamp
+from sigmavault.agents.store import Store, UnknownAgent, UnknownSubject, UnknownTask, stamp
 from sigmavault.site import Site
 
 
@@ -36,7 +36,8 @@ def store(tmp_path, clock):
     store = Store.open(site, clock)
     store.register([agent_row("low", 10), agent_row("high", 90), agent_row("scrub", 50, heavy=True),
                     agent_row("once", 50, max_attempts=1)],
-                   {"scrub": [("tank", "tank"), ("tank2", "tank"), ("other", "other")]})
+                   {"low": [("", None), ("b", None), ("other", None)], "high": [("", None)], "once": [("", None)],
+                    "scrub": [("tank", "tank"), ("tank2", "tank"), ("other", "other")]})
     yield store
     store.close()
 
@@ -56,6 +57,24 @@ def test_tasks_are_claimed_highest_priority_first_then_oldest(store):
 def test_enqueue_of_an_unknown_agent_is_refused(store):
     with pytest.raises(UnknownAgent, match="nope"):
         store.enqueue("nope")
+
+
+def test_enqueue_of_a_subject_the_agent_does_not_have_is_refused_and_queues_nothing(store):
+    with pytest.raises(UnknownSubject) as refused:
+        store.enqueue("scrub", "x")         # no pool: it would run beside a heavy task of tank
+    assert "'x'" in str(refused.value) and "'other', 'tank', 'tank2'" in str(refused.value)
+    with pytest.raises(UnknownSubject, match="its subjects are: '' \\(the box\\)"):
+        store.enqueue_unless_pending("high", "x")
+    assert store.tasks(("queued", "running")) == []
+
+
+def test_a_scheduled_run_records_its_due_time_with_the_run_or_not_at_all(store, clock):
+    due = clock.now - timedelta(minutes=1)
+    assert store.enqueue_unless_pending("low", "", last_due=due) is not None
+    assert store.last_due("low", "") == due
+    with pytest.raises(UnknownSubject):
+        store.enqueue_unless_pending("low", "gone", last_due=clock.now)
+    assert store.last_due("low", "gone") is None
 
 
 def test_one_heavy_task_per_pool_at_a_time(store):
@@ -190,7 +209,7 @@ def test_the_breaker_counts_failures_and_timeouts_in_the_window(store, clock):
 
 def test_status_rows_survive_a_new_registration_and_unregistered_agents_go(store):
     store.set_agent("low", status="failed", last_outcome="no disk")
-    store.register([agent_row("low", 20)], {})
+    store.register([agent_row("low", 20)], {"low": [("", None)]})
     [row] = store.agents()
     assert (row["name"], row["priority"], row["status"], row["last_outcome"]) == ("low", 20, "failed", "no disk")
 

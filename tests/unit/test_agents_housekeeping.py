@@ -14,7 +14,7 @@ AGENT = {"name": "drift", "description": "d", "priority": 1, "schedule": None, "
 
 def _finished_run(site: Site, days_ago: float, summary: str) -> None:
     store = Store(database_path(site), clock=lambda: now_utc() - timedelta(days=days_ago))
-    store.register([AGENT], {})
+    store.register([AGENT], {"drift": [("", None)]})
     task = store.enqueue("drift", nudge=False)
     store.claim()
     store.finish(task, "done", summary, ok=True)

@@ -76,6 +76,8 @@ def test_every_accepted_form_of_schedule_passes(schedule):
     ("@fortnightly", "not a known alias"),
     ("0 3 * *", "has 4 fields where cron has 5"),
     ("0 25 * * *", "not a valid cron expression"),
+    ("0 0 30 2 *", "never comes"),
+    ("@every 3000000d", "too long"),
 ])
 def test_a_schedule_that_does_not_parse_is_refused_with_its_key_path(schedule, said):
     errors = _errors(agents={"key_rotation": {"schedule": schedule}})

@@ -226,9 +226,11 @@ class Runtime:
         return max(0.0, min(TICK_SECONDS, wait))
 
     def _fire_due(self, now: datetime) -> None:
-        for due in self.timetable.fire(now, held=lambda agent: self.breakers.is_open(agent, now)):
-            if self.store.enqueue_unless_pending(due.agent, due.subject, "schedule") is None:
+        def enqueue(due, last_due: datetime) -> None:
+            if self.store.enqueue_unless_pending(due.agent, due.subject, "schedule", last_due=last_due) is None:
                 log.info("agent %s, subject %r: due, but a run is still queued or running", due.agent, due.subject)
+
+        for due in self.timetable.fire(now, held=lambda agent: self.breakers.is_open(agent, now), enqueue=enqueue):
             self._status(due.agent, next_run=stamp(self.timetable.next_run(due.agent)))
 
     def _announce_new_tasks(self) -> None:

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 ALIASES = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
 EVERY = re.compile(r"@every\s+(\d+)\s*([smhd])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# The longest interval: a year with a leap day. Longer ones overflow datetime arithmetic soon enough
+# (and a run a year away is an on-demand agent in disguise).
+MAX_INTERVAL_SECONDS = 366 * 86400
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 HINT = ("use a 5-field cron expression in UTC (\"0 3 * * *\"), one of " + " ".join(ALIASES)
         + ", or \"@every <n>s|m|h|d\" (\"@every 6h\")")
@@ -56,17 +59,34 @@ def parse(text: str) -> Schedule:
         match = EVERY.fullmatch(text)
         if not match or int(match[1]) < 1:
             raise ValueError(f"schedule {text!r} is not an interval of at least 1; {HINT}")
-        return Schedule(text, interval=float(int(match[1]) * UNIT_SECONDS[match[2]]))
+        seconds = int(match[1]) * UNIT_SECONDS[match[2]]
+        if seconds > MAX_INTERVAL_SECONDS:
+            raise ValueError(f"schedule {text!r} is too long an interval: at most 366 days; {HINT}")
+        return _comes(Schedule(text, interval=float(seconds)))
     if text.startswith("@"):
         if text not in ALIASES:
             raise ValueError(f"schedule {text!r} is not a known alias; {HINT}")
-        return Schedule(text)
+        return _comes(Schedule(text))
     if len(text.split()) != 5:
         raise ValueError(f"schedule {text!r} has {len(text.split())} fields where cron has 5; {HINT}")
     from croniter import croniter
     if not croniter.is_valid(text):
         raise ValueError(f"schedule {text!r} is not a valid cron expression; {HINT}")
-    return Schedule(text)
+    return _comes(Schedule(text))
+
+
+def _comes(schedule: Schedule) -> Schedule:
+    """A schedule the runtime can plan: its due times before and after now exist. Valid cron syntax can
+    name a day that never comes ("0 0 30 2 *", 30 February): croniter then raises at planning time,
+    which must be the pillar's refusal, not the service's crash."""
+    now = datetime.now(UTC)
+    try:
+        schedule.next_after(now)
+        schedule.last_at_or_before(now)
+    except Exception as error:  # noqa: BLE001 - croniter's errors differ by version; any failure is the same refusal
+        raise ValueError(f"schedule {schedule.text!r} never comes (no due time can be worked out: {error}); "
+                         f"{HINT}") from None
+    return schedule
 
 
 def jitter(agent: str, subject: str, seconds: float) -> timedelta:

@@ -60,6 +60,17 @@ class UnknownAgent(LookupError):
         super().__init__(f"no agent is named {name!r}; `sigmavault agents list` shows the agents of this box")
 
 
+class UnknownSubject(LookupError):
+    """A run for a subject the agent does not have: it would slip past the one-run-per-(agent, subject)
+    rule and the one-heavy-task-per-pool rule (a made-up subject has no pool)."""
+
+    def __init__(self, agent: str, subject: str, known: Iterable[str]):
+        names = ", ".join(repr(name) if name else "'' (the box)" for name in sorted(known)) or "none"
+        super().__init__(f"agent {agent!r} has no subject {subject!r}; its subjects are: {names} "
+                         "(`sigmavault agents list` shows the agents of this box)")
+        self.agent, self.subject = agent, subject
+
+
 class UnknownTask(LookupError):
     def __init__(self, task_id: int):
         super().__init__(f"no task has id {task_id}; `sigmavault agents queue` shows the queued and running tasks")
@@ -129,30 +140,47 @@ class Store:
     # --- what the CLI and the panel use -------------------------------------------------------------
 
     def enqueue(self, agent: str, subject: str = "", reason: str = "manual", *, nudge: bool = True) -> int:
-        """Queue a run of agent for subject; UnknownAgent when the service never registered it."""
+        """Queue a run of agent for subject; UnknownAgent when the service never registered it, UnknownSubject
+        when the agent has no such subject."""
         with self._write() as db:
             task_id = self._insert_task(db, agent, subject, reason)
         if nudge:
             self._nudge()
         return task_id
 
-    def enqueue_unless_pending(self, agent: str, subject: str = "", reason: str = "schedule") -> int | None:
-        """A scheduled run: skipped (None) while the same (agent, subject) is queued or running."""
+    def enqueue_unless_pending(self, agent: str, subject: str = "", reason: str = "schedule", *,
+                               last_due: datetime | None = None) -> int | None:
+        """A scheduled run: skipped (None) while the same (agent, subject) is queued or running. last_due
+        (the due time this run is for) is recorded in the same transaction, so a kill can never leave a
+        due time marked done without its run queued."""
         with self._write() as db:
+            self._registered(db, agent, subject)
+            if last_due is not None:
+                db.execute("UPDATE subjects SET last_due = ? WHERE agent = ? AND subject = ?",
+                           (stamp(last_due), agent, subject))
             pending = db.execute("SELECT 1 FROM tasks WHERE agent = ? AND subject = ? AND state IN (?, ?)",
                                  (agent, subject, *ACTIVE)).fetchone()
             return None if pending else self._insert_task(db, agent, subject, reason)
 
-    def _insert_task(self, db: sqlite3.Connection, agent: str, subject: str, reason: str) -> int:
+    def _registered(self, db: sqlite3.Connection, agent: str, subject: str) -> tuple[sqlite3.Row, str | None]:
+        """The agent's row and the subject's pool; UnknownAgent or UnknownSubject when the service does not
+        have them."""
         row = db.execute("SELECT priority, heavy, holds_box, max_attempts FROM agents WHERE name = ?",
                          (agent,)).fetchone()
         if row is None:
             raise UnknownAgent(agent)
-        pool = db.execute("SELECT pool FROM subjects WHERE agent = ? AND subject = ?", (agent, subject)).fetchone()
+        subjects = {found["subject"]: found["pool"] for found in
+                    db.execute("SELECT subject, pool FROM subjects WHERE agent = ?", (agent,))}
+        if subject not in subjects:
+            raise UnknownSubject(agent, subject, subjects)
+        return row, subjects[subject]
+
+    def _insert_task(self, db: sqlite3.Connection, agent: str, subject: str, reason: str) -> int:
+        row, pool = self._registered(db, agent, subject)
         cursor = db.execute(
             "INSERT INTO tasks (agent, subject, pool, priority, heavy, holds_box, state, reason, max_attempts, "
             "created) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-            (agent, subject, pool["pool"] if pool else None, row["priority"], row["heavy"], row["holds_box"],
+            (agent, subject, pool, row["priority"], row["heavy"], row["holds_box"],
              reason, row["max_attempts"], self._now()))
         return int(cursor.lastrowid)
 

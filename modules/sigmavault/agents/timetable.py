@@ -38,32 +38,46 @@ class Timetable:
             if not text:
                 continue
             try:
-                schedule = schedules.parse(text)
-            except ValueError as error:
-                log.error("agent %s, subject %r: %s; it is not scheduled", agent, subject.name, error)
-                continue
-            jitter = schedules.jitter(agent, subject.name, jitter_seconds)
-            last = self.store.last_due(agent, subject.name)
-            if last is None:       # first seen: its first run is its next due time, not now
-                last = schedule.last_at_or_before(now - jitter)
-                self.store.set_last_due(agent, subject.name, last)
-            found.append(Due(agent, subject.name, schedule, jitter, schedule.next_after(last) + jitter))
+                found.append(self._plan_one(agent, subject.name, text, jitter_seconds, now))
+            except Exception as error:  # noqa: BLE001 - one bad schedule must not stop the others
+                log.error("agent %s, subject %r: schedule %r cannot be planned (%s); it is not scheduled",
+                          agent, subject.name, text, error)
         return found
+
+    def _plan_one(self, agent: str, subject: str, text: str, jitter_seconds: float, now: datetime) -> Due:
+        schedule = schedules.parse(text)
+        jitter = schedules.jitter(agent, subject, jitter_seconds)
+        last = self.store.last_due(agent, subject)
+        if last is None:       # first seen: its first run is its next due time, not now
+            last = schedule.last_at_or_before(now - jitter)
+            self.store.set_last_due(agent, subject, last)
+        return Due(agent, subject, schedule, jitter, schedule.next_after(last) + jitter)
 
     def replace(self, entries: list[Due]) -> None:
         self.entries = entries
 
-    def fire(self, now: datetime, held: Callable[[str], bool]) -> list[Due]:
+    def fire(self, now: datetime, held: Callable[[str], bool],
+             enqueue: Callable[["Due", datetime], None]) -> list[Due]:
         """The entries due at now (those of a held agent — breaker open — are passed over, not queued
-        later); each is moved to its next due time after now."""
+        later); each is handed to enqueue(due, last_due), which must record last_due in the same
+        transaction as the run it queues (a kill between the two would lose the run or repeat it), and is
+        moved to its next due time after now. An entry whose firing fails is logged and dropped until the
+        config is applied again: one bad schedule never stops the loop."""
         fired = []
-        for due in self.entries:
+        for due in list(self.entries):
             if now < due.fire_at or held(due.agent):
                 continue
+            try:
+                last = due.schedule.last_at_or_before(now - due.jitter)
+                following = due.schedule.next_after(last) + due.jitter
+                enqueue(due, last)
+            except Exception:  # noqa: BLE001 - one bad entry must not kill the scheduler
+                log.exception("agent %s, subject %r: firing schedule %r failed; it is not scheduled until the "
+                              "configuration is applied again", due.agent, due.subject, due.schedule.text)
+                self.entries.remove(due)
+                continue
+            due.fire_at = following
             fired.append(due)
-            last = due.schedule.last_at_or_before(now - due.jitter)
-            self.store.set_last_due(due.agent, due.subject, last)
-            due.fire_at = due.schedule.next_after(last) + due.jitter
         return fired
 
     def next_run(self, agent: str) -> datetime | None:
