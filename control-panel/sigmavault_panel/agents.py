@@ -11,7 +11,7 @@ from sigmavault.agents.registry import NAME
 from sigmavault_panel.errors import refuse
 from sigmavault_panel.panel import panel
 from sigmavault_panel.services import agents
-from sigmavault_panel.services.agents import TaskEnded, UnknownAgent, UnknownTask
+from sigmavault_panel.services.agents import TaskEnded, UnknownAgent, UnknownSubject, UnknownTask
 
 bp = Blueprint("agents", __name__, url_prefix="/agents")
 HISTORY = 30
@@ -44,7 +44,7 @@ def run(name: str):
         if not NAME.fullmatch(name):
             raise UnknownAgent(name[:60])
         task = agents.run(name, request.form.get("subject", "")[:200])
-    except UnknownAgent as error:
+    except (UnknownAgent, UnknownSubject) as error:
         return refuse(404, str(error))
     flash(f"Queued {name} as task {task['id']}.")
     return redirect(url_for("agents.index"))

@@ -97,6 +97,17 @@ def test_an_unknown_agent_or_task_is_a_404_that_says_what_to_do(api, store):
     assert store.tasks(states=("queued", "running", "cancelled")) == []   # nothing was queued or changed
 
 
+def test_a_subject_the_agent_does_not_have_is_a_404_naming_its_subjects(api, admin, store):
+    response = api.post("/api/v1/agents/compression/run", json={"subject": "x"})
+    assert response.status_code == 404
+    assert "agent 'compression' has no subject 'x'; its subjects are: 'photos'" in response.json["error"]["message"]
+    assert api.post("/api/v1/agents/drift/run", json={"subject": "photos"}).status_code == 404
+    token = form_token(admin.get("/agents/").get_data(as_text=True))
+    page = admin.post("/agents/compression/run", data={"csrf_token": token, "subject": "x"})
+    assert page.status_code == 404
+    assert store.tasks(states=("queued", "running", "cancelled")) == []   # nothing was queued
+
+
 def test_bad_queries_and_bodies_are_refused_with_a_reason(api, store):
     assert "not a task state" in api.get("/api/v1/agents/tasks?state=lost").json["error"]["message"]
     assert api.get("/api/v1/agents/history?limit=0").status_code == 400

@@ -76,9 +76,10 @@ def jobs() -> dict:
         "by_hand": {"source": "tank/media", "target": "/srv/tank/archives"}}}
 
 
-def test_compression_runs_each_scheduled_job_as_a_subject_of_its_pool():
+def test_compression_has_every_job_as_a_subject_of_its_pool_scheduled_or_not():
     settings = compression.settings(document(compression=jobs()), SITE)
-    assert compression.subjects(settings) == [Subject("cold_media", "cold", "@weekly"),
+    assert compression.subjects(settings) == [Subject("by_hand", "tank", None),
+                                              Subject("cold_media", "cold", "@weekly"),
                                               Subject("nightly", "tank", "0 3 * * *")]
     nightly = settings["jobs"]["nightly"]
     assert nightly["spec"]["source"] == "/srv/tank/logs" and nightly["spec"]["kind"] == "archive"

@@ -6,7 +6,7 @@ from sigmavault.agents.registry import NAME
 from sigmavault_panel.api import BodyError, bp, json_body
 from sigmavault_panel.errors import refuse
 from sigmavault_panel.services import agents
-from sigmavault_panel.services.agents import STATES, TaskEnded, UnknownAgent, UnknownTask
+from sigmavault_panel.services.agents import STATES, TaskEnded, UnknownAgent, UnknownSubject, UnknownTask
 
 MAX_SUBJECT = 200
 
@@ -68,7 +68,7 @@ def agents_run(name: str):
         raise BodyError(422, f"subject: at most {MAX_SUBJECT} characters (a job, a pool, a service name)")
     try:
         task = agents.run(name, subject)
-    except UnknownAgent as error:
+    except (UnknownAgent, UnknownSubject) as error:
         return refuse(404, str(error))
     return jsonify({"task": task}), 202, {"Location": url_for("api.agents_task", task_id=task["id"])}
 

@@ -8,7 +8,7 @@ import threading
 
 from flask import current_app
 
-from sigmavault.agents.store import ACTIVE, FINAL, Store, UnknownAgent, UnknownTask
+from sigmavault.agents.store import ACTIVE, FINAL, Store, UnknownAgent, UnknownSubject, UnknownTask
 from sigmavault_panel.panel import panel
 
 STATES = ACTIVE + FINAL
@@ -17,7 +17,7 @@ MAX_LIMIT = 500
 MAX_ID = 2**63 - 1          # SQLite's largest integer: a larger id names no task
 _opening = threading.Lock()
 
-__all__ = ["STATES", "TaskEnded", "UnknownAgent", "UnknownTask", "cancel", "run", "store"]
+__all__ = ["STATES", "TaskEnded", "UnknownAgent", "UnknownSubject", "UnknownTask", "cancel", "run", "store"]
 
 
 def store() -> Store:
@@ -48,6 +48,7 @@ class TaskEnded(Exception):
 
 
 def run(name: str, subject: str = "") -> dict:
-    """Queue a manual run of agent name (UnknownAgent when the service never registered it) and return the task."""
+    """Queue a manual run of agent name for subject and return the task; UnknownAgent or UnknownSubject when
+    the service never registered them."""
     agents = store()
     return agents.task(agents.enqueue(name, subject, reason="manual"))

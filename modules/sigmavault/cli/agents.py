@@ -1,6 +1,6 @@
 """sigmavault agents list | queue | run NAME [SUBJECT] | cancel ID | history [NAME]. Exit codes: 0 done,
-1 the agents' database cannot be used (never set up, damaged, not root), 2 no such agent or task (nothing
-changed).
+1 the agents' database cannot be used (never set up, damaged, not root), 2 no such agent, subject or task
+(nothing changed).
 
 They read and write the agents' database (agents/store.py) directly, as the panel does: `run` and `cancel`
 go through Store.enqueue and Store.cancel, then nudge the service so it acts at once. When no service runs
@@ -15,7 +15,7 @@ import click
 
 from sigmavault.agents import wake
 from sigmavault.agents.service_facts import service_pid
-from sigmavault.agents.store import ACTIVE, Store, UnknownAgent, UnknownTask, database_path
+from sigmavault.agents.store import ACTIVE, Store, UnknownAgent, UnknownSubject, UnknownTask, database_path
 from sigmavault.site import Site
 
 EXIT_FAILED, EXIT_UNKNOWN = 1, 2
@@ -102,7 +102,7 @@ def run(site: Site, name: str, subject: str) -> None:
     store = _store(site)
     try:
         task_id = store.enqueue(name, subject, reason="manual", nudge=False)
-    except UnknownAgent as error:
+    except (UnknownAgent, UnknownSubject) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_UNKNOWN)
     what = f"{name} {subject}".strip()

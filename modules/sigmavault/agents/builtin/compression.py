@@ -1,5 +1,6 @@
-"""Compression: each declared job that has a schedule runs on it, through the same runner as
-`sigmavault compress run` (compression.jobs.run_job: its job record, priority, progress and cancel).
+"""Compression: each declared job is a subject (a run on demand knows its pool); one with a schedule
+runs on it, through the same runner as `sigmavault compress run` (compression.jobs.run_job: its job
+record, priority, progress and cancel).
 
 What a run saved is remembered per job and per source; a scheduled run is skipped when the job's last run
 saved less than its min_saving_percent (the same data will not compress better next time). A change of
@@ -44,7 +45,10 @@ def settings(document: dict, site: Site) -> dict:
 
 
 def subjects(settings: dict) -> list[Subject]:
-    return [Subject(name, job["pool"], job["schedule"]) for name, job in settings["jobs"].items() if job["schedule"]]
+    """Every declared job, scheduled or not: `agents run compression <job>` must name a job the service
+    knows with its pool, or two runs of one pool could be heavy at once (the timetable skips a job
+    without a schedule)."""
+    return [Subject(name, job["pool"], job["schedule"]) for name, job in settings["jobs"].items()]
 
 
 def spec_key(spec: dict) -> str:
