@@ -1,6 +1,7 @@
 """The runtime in process, with small test agents (tests/system/agents_fixture.py): real threads, real
 child processes for isolated tasks, a real SQLite queue. Tests wait on events and database state."""
 
+import sqlite3
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
@@ -337,6 +338,26 @@ def test_an_apply_asks_a_box_holding_task_to_yield_and_it_runs_again_after(harne
     h.runtime.poke()
     done = h.wait_state(task, "done")
     assert done["attempt"] == 1 and len(starts(h.work)) == 2
+
+
+def test_a_claim_that_fails_after_taking_the_box_lets_it_go(harness, monkeypatch):
+    h = harness(start=False)
+    h.run("box_sleeper")
+    claim = h.store.claim
+
+    def failing_claim(**kwargs):
+        def may_start(task):
+            if kwargs["may_start"](task):      # the shared box lock is now taken for the task
+                raise sqlite3.OperationalError("disk I/O error")
+            return False
+        return claim(**(kwargs | {"may_start": may_start}))
+
+    monkeypatch.setattr(h.store, "claim", failing_claim)
+    with pytest.raises(sqlite3.OperationalError):
+        h.runtime.tick()
+    assert h.runtime.running_ids() == []
+    with boxlock.for_apply(h.site, wait_seconds=0):     # no descriptor of the failed claim holds it
+        pass
 
 
 def test_an_apply_that_cannot_get_the_box_names_the_task_and_the_way_out(harness):

@@ -144,6 +144,16 @@ def test_cancel_of_a_queued_task_is_immediate_and_of_a_running_one_is_asked(stor
         store.cancel(42)
 
 
+def test_a_cancel_asked_before_the_retry_is_recorded_ends_the_task_instead(store):
+    task = store.enqueue("low")
+    store.claim()
+    assert store.cancel(task) == "cancelling"       # lands after the attempt ended, before the service saw it
+    ended = store.retry(task, "disk busy", delay=timedelta(seconds=60))
+    assert (ended["state"], ended["outcome"]) == ("cancelled", "cancelled: disk busy")
+    assert store.cancel_requested() == [] and store.claim() is None
+    assert [run["state"] for run in store.history()] == ["failed"]
+
+
 def test_after_a_dead_service_running_tasks_are_requeued_or_marked_never_lost(store, tmp_path, clock):
     again, spent, asked, waiting = (store.enqueue("low"), store.enqueue("once"), store.enqueue("high"),
                                     store.enqueue("low", "b"))

@@ -48,6 +48,16 @@ class Running:
         self.wakeup.set()
 
 
+class BoxHeld(RuntimeError):
+    """A box-holding task asked for a converge that changes the box: the apply inside it would wait for
+    the box lock the task itself holds (shared), then fail naming the task. Refused at once instead."""
+
+    def __init__(self, agent: str):
+        super().__init__(f"agent {agent} holds the box (holds_box=True), so it cannot converge with test=False: "
+                         "that apply needs the box to itself; converge with test=True, or make the agent "
+                         "holds_box=False")
+
+
 class ThreadHost:
     """What a thread task's context talks to: straight into the store and the publisher."""
 
@@ -77,6 +87,8 @@ class ThreadHost:
         self._publish(tag, data)
 
     def converge(self, test: bool) -> ConvergeReport:
+        if not test and self.running.agent and self.running.agent.holds_box:
+            raise BoxHeld(self.running.task["agent"])
         if self._converge is None:
             raise RuntimeError("this service was started without a converge (no Salt bridge)")
         return self._converge(self.site, test)

@@ -252,7 +252,12 @@ class Runtime:
                 if len(self._running) >= self.config.workers:
                     return
             box: list[int] = []
-            task = self.store.claim(hold_heavy=hold_heavy, may_start=lambda t, box=box: self._may_start(t, box))
+            try:
+                task = self.store.claim(hold_heavy=hold_heavy, may_start=lambda t, box=box: self._may_start(t, box))
+            except BaseException:
+                for descriptor in box:     # a LOCK_SH taken for a task that never started would block applies
+                    boxlock.release(descriptor)
+                raise
             if task is None:
                 return
             agent = self.agents.get(task["agent"])

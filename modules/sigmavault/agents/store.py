@@ -364,9 +364,15 @@ class Store:
     def retry(self, task_id: int, summary: str, details: dict | None = None, *, state: str = "failed",
               delay: timedelta = timedelta(0), reason: str = "retry", counts: bool = True) -> dict:
         """The attempt ended (recorded in history as `state`) and the task goes back to the queue, not
-        before now + delay. `counts=False` (it yielded the box to an apply) keeps its attempt number."""
+        before now + delay. `counts=False` (it yielded the box to an apply) keeps its attempt number. A
+        cancel asked meanwhile (after the attempt ended, before the service handed it on) wins: the task
+        ends cancelled instead of running again."""
         with self._write() as db:
             self._record_run(db, task_id, state, False, summary, details or {})
+            if db.execute("SELECT cancel_requested FROM tasks WHERE id = ?", (task_id,)).fetchone()[0]:
+                db.execute("UPDATE tasks SET state = 'cancelled', finished = ?, outcome = ? WHERE id = ?",
+                           (self._now(), f"cancelled: {summary}", task_id))
+                return _task(db.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone())
             db.execute("UPDATE tasks SET state = 'queued', reason = ?, attempt = attempt + ?, not_before = ?, "
                        "started = NULL, outcome = ?, cancel_requested = 0 WHERE id = ?",
                        (reason, int(counts), stamp(self.clock() + delay), summary, task_id))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sigmavault.agents import boxlock
+from sigmavault.agents.execution import BoxHeld
 from sigmavault.agents.registry import ConvergeReport, Outcome, Subject, TaskContext, by_name, load_agents
 from sigmavault.site import Site
 
@@ -59,7 +60,8 @@ class ChildHost:
         if (subject, key) in self._facts:
             return self._facts[(subject, key)]
         try:   # read-only: the service is the one writer
-            with sqlite3.connect(f"file:{self.spec['database']}?mode=ro", uri=True, timeout=30) as db:
+            # as_uri() percent-encodes the path: a "?", "#" or "%" in the state dir must stay part of it.
+            with sqlite3.connect(Path(self.spec["database"]).as_uri() + "?mode=ro", uri=True, timeout=30) as db:
                 row = db.execute("SELECT value FROM facts WHERE agent = ? AND subject = ? AND key = ?",
                                  (self.spec["agent"], subject, key)).fetchone()
         except sqlite3.Error:
@@ -70,6 +72,8 @@ class ChildHost:
         self.send({"publish": {"tag": tag, "data": data}})
 
     def converge(self, test: bool) -> ConvergeReport:
+        if not test and self.spec.get("holds_box"):
+            raise BoxHeld(self.spec["agent"])
         from sigmavault.salt_bridge.agent_converge import converge  # Salt only when an agent converges
         return converge(self.site, test)
 
