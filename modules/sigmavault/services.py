@@ -6,6 +6,7 @@ found by its pid file, so the same plan converges both.
 
 import contextlib
 import os
+import shutil
 import signal
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ class Daemon:
     start: tuple[str, ...]             # how to start it without systemd
     pidfile: Path                      # where that start leaves its pid
     reload: tuple[str, ...]            # how to make it reread its config without systemd; {pid} is its pid
+    program: str = ""                  # what its process runs, when start[0] only launches it (default start[0])
 
 
 def systemd_runs() -> bool:
@@ -84,12 +86,13 @@ def restart(daemon: Daemon, grace_seconds: float = 5.0) -> None:
 def _stop_stuck(daemon: Daemon, grace_seconds: float) -> None:
     """SIGTERM, then SIGCONT so a stopped (SIGSTOP) daemon can act on it; SIGKILL for its process group (its
     helpers share its listening sockets) when it is still there after the grace time. Its pid file goes too,
-    so the start that follows waits for the new daemon's own."""
+    so the start that follows waits for the new daemon's own. A pid file left by a crash may name a process
+    the kernel has since given that pid: only the daemon's own program is signalled."""
     try:
         pid = int(_pid(daemon))
     except (OSError, ValueError, IndexError):
         pid = 0
-    if pid > 1 and _alive(pid):
+    if pid > 1 and _alive(pid) and runs_program(pid, daemon.program or daemon.start[0]):
         for sig in (signal.SIGTERM, signal.SIGCONT):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
@@ -107,6 +110,27 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def process_argv(pid: int) -> list[bytes]:
+    """pid's command line; empty when there is no such process, or none to read (a zombie, or a process in
+    the middle of its exec)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    return argv.rstrip(b"\0").split(b"\0") if argv else []
+
+
+def runs_program(pid: int, program: str) -> bool:
+    """Whether pid runs program (a name looked up on PATH, or a path): its executable is that file, or an
+    argument names it (a script an interpreter runs, a module `python -m` runs). False for a pid the kernel
+    gave to another program since a pid file was written."""
+    found = shutil.which(program)
+    if found and os.path.realpath(f"/proc/{pid}/exe") == os.path.realpath(found):
+        return True
+    name = Path(program).name
+    return any(Path(os.fsdecode(arg)).name == name for arg in process_argv(pid))
 
 
 def _gone_within(pid: int, seconds: float) -> bool:

@@ -4,6 +4,7 @@ after the restart's stop (SIGKILL for its whole process group after the grace ti
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,7 +36,8 @@ time.sleep(600)
 def stubborn(tmp_path, monkeypatch):
     monkeypatch.setattr(services, "systemd_runs", lambda: False)
     pidfile = tmp_path / "stubborn.pid"
-    daemon = Daemon("stubborn", ("setsid", "-f", sys.executable, "-c", STUBBORN, str(pidfile)), pidfile, ())
+    daemon = Daemon("stubborn", ("setsid", "-f", sys.executable, "-c", STUBBORN, str(pidfile)), pidfile, (),
+                    program=sys.executable)
     for argv in services.start_commands(daemon):
         run(argv)
     yield daemon
@@ -89,3 +91,30 @@ def test_a_daemon_that_is_not_running_is_just_started(stubborn):
     os.killpg(old, signal.SIGKILL)
     services.restart(stubborn, grace_seconds=0.5)
     assert pid_of(stubborn) != old and not gone(pid_of(stubborn))
+
+
+def test_a_pid_file_naming_another_program_does_not_get_that_program_signalled(stubborn):
+    """After a crash the kernel may give the daemon's pid to anything: that process is left alone."""
+    old = pid_of(stubborn)
+    os.killpg(old, signal.SIGKILL)
+    bystander = subprocess.Popen(["sleep", "600"])
+    try:
+        stubborn.pidfile.write_text(f"{bystander.pid}\n")
+        services.restart(stubborn, grace_seconds=0.5)
+        assert bystander.poll() is None
+        assert pid_of(stubborn) not in (old, bystander.pid) and not gone(pid_of(stubborn))
+    finally:
+        bystander.kill()
+        bystander.wait()
+
+
+def test_the_daemons_program_is_told_from_another_by_its_executable_or_its_script():
+    bystander = subprocess.Popen(["sleep", "600"])
+    try:
+        assert services.runs_program(bystander.pid, "sleep")
+        assert not services.runs_program(bystander.pid, "smbd")
+        assert services.runs_program(os.getpid(), sys.executable)
+        assert not services.runs_program(2 ** 22 + 1, "sleep")    # above any pid_max: no such process
+    finally:
+        bystander.kill()
+        bystander.wait()
