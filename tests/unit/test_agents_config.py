@@ -11,7 +11,17 @@ import pytest
 
 from sigmavault.agents.config import config_path, config_text, read_config, runtime_config
 from sigmavault.agents.registry import Agent, Outcome, Subject
-from sigmavault.agents.service_facts import Program, ServiceFacts, installed_program, process_start_time, read_facts
+from sigmavault.agents.service_facts import (
+    Program,
+    ServiceFacts,
+    code_files,
+    descends_from,
+    installed_program,
+    newest_change,
+    parent_pid,
+    process_start_time,
+    read_facts,
+)
 from sigmavault.agents.service_plan import plan_service
 from sigmavault.agents.unit import unit_path, unit_text
 from sigmavault.records import RecordDamaged
@@ -164,10 +174,49 @@ def test_a_folder_open_to_others_is_closed(site):
 
 def test_a_program_newer_than_the_running_service_restarts_it(site):
     plan = plan_service(_document(), site, "{}\n", _facts(program_changed=3000.0))
-    assert _summaries(plan) == [f"restart the agent service ({BINARY} changed since it started)"]
+    assert _summaries(plan) == ["restart the agent service (its code changed since it started)"]
     stop, start = plan.steps[0].commands[0], plan.steps[0].commands[1]
     assert stop[:2] == ("start-stop-daemon", "--stop") and "--remove-pidfile" in stop
     assert start[:2] == ("start-stop-daemon", "--start")
+
+
+def test_an_apply_made_inside_the_service_does_not_restart_it(site):
+    """drift's converge is a salt-call under the service: restarting the service would kill that apply."""
+    assert plan_service(_document(), site, "{}\n", _facts(program_changed=3000.0, planned_by_service=True)).steps == []
+
+
+def test_on_systemd_an_apply_inside_the_service_writes_a_changed_unit_and_leaves_the_restart_for_later(site):
+    plan = plan_service(_document(), site, "{}\n", _facts(systemd=True, unit_text="[Unit]\nold\n",
+                                                         planned_by_service=True))
+    [step] = plan.steps
+    assert step.commands == (("systemctl", "daemon-reload"),)
+    assert "the restart waits for the next apply not made by an agent" in step.summary
+
+
+def test_a_process_descends_from_its_forebears_only():
+    parents = {40: 30, 30: 20, 20: 1, 1: None, 50: 20, 60: 60}
+    assert descends_from(40, 20, parents.get) and descends_from(40, 40, parents.get)
+    assert not descends_from(50, 30, parents.get) and not descends_from(20, 40, parents.get)
+    assert not descends_from(60, 20, parents.get)     # a loop in the data ends the walk
+    assert descends_from(os.getpid(), os.getppid(), parent_pid)
+    with subprocess.Popen(["sleep", "600"]) as sibling:
+        try:
+            assert not descends_from(os.getpid(), sibling.pid, parent_pid)
+        finally:
+            sibling.kill()
+
+
+def test_the_services_code_is_its_entry_point_and_the_agents_package(tmp_path):
+    files = code_files(PROGRAM)
+    assert BINARY in files and any(f.name == "agents_service.py" for f in files)
+    assert any(f.parent.name == "builtin" and f.name == "drift.py" for f in files)
+    old, new = tmp_path / "old.py", tmp_path / "new.py"
+    old.write_text("")
+    new.write_text("")
+    os.utime(old, (1000, 1000))
+    os.utime(new, (3000, 3000))
+    assert newest_change([old, tmp_path / "gone.py", new]) == 3000
+    assert newest_change([tmp_path / "gone.py"]) is None
 
 
 def test_enabled_false_stops_a_running_service_and_leaves_a_stopped_one(site):
@@ -227,6 +276,21 @@ def test_the_unit_quotes_a_path_with_a_space():
     assert 'ExecStart="/opt/my box/sigmavault-agents" --state-dir /s' in text
 
 
+def test_systemd_reads_back_a_path_with_a_specifier_a_dollar_quotes_and_a_backslash(tmp_path):
+    """% would be a specifier and $ a variable to systemd; " and the backslash end or escape a quoted word."""
+    program = tmp_path / "my %n box" / "sigmavault-agents"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    unit = tmp_path / "sigmavault-agents.service"
+    unit.write_text(unit_text((str(program),), Path('/s $HOME "q" \\ 100%')))
+    assert f'ExecStart="{tmp_path}/my %%n box/sigmavault-agents" --state-dir "/s $$HOME \\"q\\" \\\\ 100%%"' in (
+        unit.read_text().splitlines())
+    done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, check=False)
+    about_ours = [line for line in done.stderr.splitlines() if str(unit) in line or "sigmavault-agents" in line]
+    assert (done.returncode, about_ours) == (0, [])
+
+
 # --- facts read from the machine ---------------------------------------------------------------------------
 
 @pytest.fixture
@@ -253,7 +317,8 @@ def test_the_service_in_the_pid_file_is_found_running_with_its_start_time(site, 
     program, process = fake_service
     facts = read_facts(site, Program((str(program),), program))
     assert facts.running and facts.folder_mode == 0o700 and facts.config_text is None
-    assert facts.program_changed == program.stat().st_mtime
+    assert facts.program_changed == newest_change(code_files(Program((str(program),), program)))
+    assert facts.program_changed >= program.stat().st_mtime and not facts.planned_by_service
     started = process_start_time(process.pid)
     assert started is not None and abs(started - facts.started) < 1e-6
     assert started <= Path(f"/proc/{process.pid}").stat().st_mtime + 2

@@ -4,6 +4,7 @@ folder, config and unit as they are. Read by the agents state (service_plan), th
 import importlib.util
 import os
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,13 +30,14 @@ class Program:
 class ServiceFacts:
     systemd: bool
     program: Program | None           # None: the service cannot be run here
-    program_changed: float | None     # its file's mtime
+    program_changed: float | None     # the newest mtime of its code (code_files)
     folder_mode: int | None           # <S>/agents permission bits (None: no folder)
     config_text: str | None           # config.json as it is
     unit_text: str | None             # the unit file as it is (systemd boxes)
     running: bool
     enabled: bool                     # starts at boot (always true without systemd: there is no boot)
     started: float | None             # when the running service started (epoch seconds)
+    planned_by_service: bool = False  # this process descends from the running service (drift's converge)
 
 
 def installed_program() -> Program | None:
@@ -64,14 +66,56 @@ def read_facts(site: Site, program: Program | None = None) -> ServiceFacts:
     return ServiceFacts(
         systemd=systemd,
         program=program,
-        program_changed=program.file.stat().st_mtime if program else None,
+        program_changed=newest_change(code_files(program)) if program else None,
         folder_mode=folder.stat().st_mode & 0o7777 if folder.is_dir() else None,
         config_text=read_text(config_path(site)),
         unit_text=read_text(unit_path(site)) if systemd else None,
         running=pid is not None,
         enabled=services.enabled(daemon((BINARY_NAME,), site.state_dir)),
         started=process_start_time(pid) if pid else None,
+        planned_by_service=pid is not None and descends_from(os.getpid(), pid, parent_pid),
     )
+
+
+def code_files(program: Program) -> list[Path]:
+    """What the service runs, whose change means it runs old code: its entry point and the agents package
+    (the image installs no console script, so its entry point is agents_service.py)."""
+    entry = importlib.util.find_spec(SERVICE_MODULE)
+    package = importlib.util.find_spec("sigmavault.agents")
+    files = [program.file] + ([Path(entry.origin)] if entry and entry.origin else [])
+    for folder in package.submodule_search_locations or [] if package else []:
+        files += Path(folder).rglob("*.py")
+    return files
+
+
+def newest_change(files: Iterable[Path]) -> float | None:
+    """The newest mtime among files (those that exist); None when none does."""
+    times = []
+    for file in files:
+        try:
+            times.append(file.stat().st_mtime)
+        except OSError:
+            continue
+    return max(times, default=None)
+
+
+def descends_from(pid: int, ancestor: int, parent_of: Callable[[int], int | None]) -> bool:
+    """Whether ancestor is pid or one of its forebears (parent_of: a process's parent, None at the top)."""
+    seen: set[int] = set()
+    current: int | None = pid
+    while current and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        current = parent_of(current)
+    return False
+
+
+def parent_pid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]) or None
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _systemd_main_pid() -> int | None:
@@ -85,11 +129,10 @@ def _our_pid(state_dir: Path) -> int | None:
     kernel has since given to another program)."""
     try:
         pid = int((read_text(pid_path(state_dir)) or "").split()[0])
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except (ValueError, IndexError, OSError):
+    except (ValueError, IndexError):
         return None
-    program = any(Path(os.fsdecode(arg)).name == BINARY_NAME or arg == SERVICE_MODULE.encode() for arg in argv)
-    ours = program and os.fsencode(str(state_dir)) in argv
+    program = services.runs_program(pid, BINARY_NAME) or services.runs_program(pid, SERVICE_MODULE)
+    ours = program and os.fsencode(str(state_dir)) in services.process_argv(pid)
     return pid if ours else None
 
 

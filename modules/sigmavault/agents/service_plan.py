@@ -2,8 +2,10 @@
 service as the pillar says: its folder root's only, config.json as runtime_config makes it, the systemd unit
 (on a systemd box), and the service running (or stopped with `enabled: false`).
 
-config.json changing needs no restart (the service rereads it); the unit or the service's program changing
-does, so a new SigmaVault never keeps running old code after an apply.
+config.json changing needs no restart (the service rereads it); the unit or the service's code changing
+(its entry point, the agents package) does. Not when the apply itself runs inside the service (drift's
+automatic converge is the service's task's salt-call): the restart would kill that very apply, so it waits
+for the next apply not made by an agent, and until then the service runs the code it started with.
 """
 
 from sigmavault.agents.config import agents_dir, config_path
@@ -14,7 +16,10 @@ from sigmavault.services import Daemon
 from sigmavault.site import Site
 from sigmavault.steps import Plan
 
-STOP_RETRY = "TERM/90/KILL/5"   # as the unit's TimeoutStopSec: tasks get time to reach a safe point
+# As the unit's TimeoutStopSec. The service gives a running task only its stop grace (seconds) to reach a
+# safe point before it kills it; this is the bound on the whole exit, not time promised to the tasks.
+STOP_RETRY = "TERM/90/KILL/5"
+WAITS = "the restart waits for the next apply not made by an agent"
 
 
 def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFacts) -> Plan:
@@ -37,8 +42,10 @@ def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFac
     if facts.systemd:
         unit = unit_text(command, site.state_dir)
         if facts.unit_text != unit:
-            again = restart if facts.running and wanted else []
-            plan.add(f"write the unit {UNIT_NAME} and reload systemd" + (" and the service" if again else ""),
+            again = restart if facts.running and wanted and not facts.planned_by_service else []
+            waits = facts.running and wanted and facts.planned_by_service
+            plan.add(f"write the unit {UNIT_NAME} and reload systemd" + (" and the service" if again else "")
+                     + (f" ({WAITS}: this one runs inside the service)" if waits else ""),
                      ["systemctl", "daemon-reload"], *again, writes=((str(unit_path(site)), unit),))
             return plan
     if not wanted:
@@ -47,8 +54,9 @@ def plan_service(document: dict, site: Site, config_text: str, facts: ServiceFac
         plan.add("start the agent service", *start_commands(service, facts.systemd))
     elif not facts.enabled:
         plan.add(f"enable {UNIT_NAME} at boot", ["systemctl", "enable", UNIT_NAME])
-    elif facts.started is not None and facts.program_changed is not None and facts.program_changed > facts.started:
-        plan.add(f"restart the agent service ({facts.program.file} changed since it started)", *restart)
+    elif (facts.started is not None and facts.program_changed is not None and facts.program_changed > facts.started
+          and not facts.planned_by_service):   # no step for the waiting restart: drift would find it each run
+        plan.add("restart the agent service (its code changed since it started)", *restart)
     return plan
 
 

@@ -30,12 +30,20 @@ def log_path(state_dir: Path) -> Path:
     return state_dir / "agents" / "agents.log"
 
 
-def _quoted(text: str) -> str:
-    return f'"{text}"' if any(c.isspace() or c in "\"'\\;" for c in text) else text
+def _quoted(text: str, program: bool = False) -> str:
+    """One word of ExecStart as systemd reads it back: `%` starts a specifier wherever it stands and `$` a
+    variable in every word but the program's (doubled, each is itself); inside double quotes `"` and the
+    backslash are backslash-escaped."""
+    text = text.replace("%", "%%") if program else text.replace("%", "%%").replace("$", "$$")
+    if not any(c.isspace() or c in "\"'\\;" for c in text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def unit_text(command: tuple[str, ...], state_dir: Path) -> str:
     """command: what runs the service, before its own options (the program, or python -m its module)."""
+    exec_start = " ".join([_quoted(command[0], program=True), *map(_quoted, (*command[1:], "--state-dir",
+                                                                            str(state_dir)))])
     return f"""\
 # Written by SigmaVault (states/sigmavault/agents); `sigmavault apply` puts it back as it is here.
 [Unit]
@@ -46,11 +54,12 @@ Wants=local-fs.target
 [Service]
 Type=notify
 NotifyAccess=main
-ExecStart={" ".join(map(_quoted, command))} --state-dir {_quoted(str(state_dir))}
+ExecStart={exec_start}
 Restart=on-failure
 RestartSec=5
 WatchdogSec={WATCHDOG_SECONDS}
-# The service asks its running tasks to stop at a safe point itself; what is left when it has exited is killed.
+# The service asks its running tasks to stop at a safe point and kills those still running after a few
+# seconds (its stop grace); TimeoutStopSec bounds the whole exit. What is left once it has exited is killed.
 KillMode=mixed
 TimeoutStopSec=90
 LockPersonality=yes
@@ -74,4 +83,4 @@ def daemon(command: tuple[str, ...], state_dir: Path) -> Daemon:
              "--notify-await", "--notify-timeout", str(READY_SECONDS),
              "--startas", command[0], "--", *command[1:], "--state-dir", str(state_dir))
     # Nothing to reload: the service rereads config.json itself when it changes.
-    return Daemon(UNIT_NAME, start, pidfile, ("true",))
+    return Daemon(UNIT_NAME, start, pidfile, ("true",), program=command[0])
