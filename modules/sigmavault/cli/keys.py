@@ -4,22 +4,27 @@ Secrets are read from stdin or a hidden prompt, never from the command line (it 
 """
 
 import base64
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
+from sigmavault.agents import boxlock
 from sigmavault.crypto import generate_identity
 from sigmavault.encryption import actions, checks, datakey, keyfile, nodekey, orphans, rotation, site
 from sigmavault.encryption import backup as backups
 from sigmavault.encryption.errors import SealedError
 from sigmavault.encryption.keypath import parse_key_path
 from sigmavault.encryption.sealfile import load, value_at
+from sigmavault.salt_bridge.call import APPLY_WAITS_FOR_BOX_SECONDS
 from sigmavault.site import Site
 
 EXIT_FAILED = 1
+BOX_WAIT_SECONDS = APPLY_WAITS_FOR_BOX_SECONDS
 
 
 def _boolean(text: str) -> bool:
@@ -35,6 +40,18 @@ _TYPES = {"str": str, "int": int, "float": float, "bool": _boolean}
 def _fail(error: Exception) -> None:
     click.echo(f"error: {error}", err=True)
     sys.exit(EXIT_FAILED)
+
+
+@contextlib.contextmanager
+def _holding_box(site_: Site, what: str) -> Iterator[None]:
+    """A reseal rewrites every sealed file and the node key: it holds the box as an apply does, so the
+    key_rotation agent (or an apply) never reseals beside it."""
+    try:
+        with boxlock.for_apply(site_, wait_seconds=BOX_WAIT_SECONDS):
+            yield
+    except boxlock.BoxBusy as busy:
+        click.echo(f"error: {what} did not start, nothing changed: {busy}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 def _pillar_file(site_: Site, name: str) -> Path:
@@ -112,8 +129,9 @@ def show(site_: Site, as_json: bool) -> None:
 def recover(site_: Site, identity_file: str) -> None:
     """On a new box: open every sealed value with a recovery key and reseal it to a new node key."""
     try:
-        report = rotation.reseal_site(site_.pillar_dir, site_.state_dir,
-                                      actions.identity_files([Path(identity_file)]))
+        with _holding_box(site_, "the recovery"):
+            report = rotation.reseal_site(site_.pillar_dir, site_.state_dir,
+                                          actions.identity_files([Path(identity_file)]))
     except SealedError as error:
         _fail(error)
     click.echo(f"recovered {report.values} sealed value(s) in {len(report.files)} file(s); "
@@ -191,7 +209,8 @@ def unseal(site_: Site, pillar_file: str, key: str, identity_files: tuple[str, .
 def reseal(site_: Site, profile: str | None) -> None:
     """Rotate: new node key, every sealed value resealed to it and the recovery keys, old key retired last."""
     try:
-        report = rotation.reseal_site(site_.pillar_dir, site_.state_dir, profile=profile)
+        with _holding_box(site_, "the reseal"):
+            report = rotation.reseal_site(site_.pillar_dir, site_.state_dir, profile=profile)
     except SealedError as error:
         _fail(error)
     retired = f"; retired {datakey.fingerprint(report.retired)}" if report.retired else ""
