@@ -1,10 +1,12 @@
 """Self-heal: every service this pillar makes the box run must answer its protocol; one that does not is
 restarted through the platform's services (the same start a converge uses), with backoff and a breaker.
 
-Which services (settings, from the pillar): smbd, and nmbd under systemd, when SMB shares are declared;
-the NFS server of the chosen backend when exports are; nginx and the panel where the image installs them
-(their systemd units). Without systemd only what the converge itself starts there is restarted (smbd,
-NFS-Ganesha); the rest is reported as not run here. Events: `self_heal/restarted` on each restart,
+Which services (settings, from the pillar): smbd and nmbd when SMB shares are declared; the NFS server of
+the chosen backend when exports are; nginx and the panel. Under systemd one is watched only when its unit
+is loaded and enabled (a converge starts a daemon with `enable --now`, the image enables nginx and the
+panel; nmbd is watched only where someone enabled it: nothing in the pillar runs it, and the image disables
+it). Without systemd only what the converge itself starts there is restarted (smbd, NFS-Ganesha); the rest
+is reported as not run here. Events: `self_heal/restarted` on each restart,
 `self_heal/breaker_open` once when a service's breaker opens.
 """
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from sigmavault.agents.builtin import heal_policy, probes
 from sigmavault.agents.registry import Agent, Outcome, TaskContext
 from sigmavault.command import CommandError, run_result
-from sigmavault.services import Daemon, restart, systemd_runs
+from sigmavault.services import Daemon, enabled, restart, systemd_runs
 from sigmavault.shares.nfs_exports import export_plan
 from sigmavault.shares.nfs_plan import ganesha, nfs_paths
 from sigmavault.shares.smb_plan import smbd
@@ -48,12 +50,27 @@ def settings(document: dict, site: Site) -> dict:
             "settle_seconds": 30}
 
 
+STARTED_WITHOUT_SYSTEMD = ("smbd", "nfs-ganesha")   # what a converge starts where systemd is not PID 1
+
+
+def watched(name: str, systemd: bool, loaded: bool, is_enabled: bool) -> bool:
+    """Whether self-heal keeps the service running here: under systemd a unit that is loaded and enabled
+    (a restart of one nothing enables would start a daemon the box never runs); else what a converge starts."""
+    if systemd:
+        return loaded and is_enabled
+    return name in STARTED_WITHOUT_SYSTEMD
+
+
 def daemon_here(service: dict, site: Site) -> Daemon | None:
-    """How this box runs the service; None when it does not run it here (not installed, or no systemd to
-    start what only the image's units start)."""
+    """How this box runs the service; None when it does not run it here (not installed or not enabled, or
+    no systemd to start what only the image's units start)."""
     if systemd_runs():
+        unit = Daemon(service["unit"], (), Path(), ())
         loaded = run_result(["systemctl", "show", "--property=LoadState", "--value", service["unit"]])
-        return Daemon(service["unit"], (), Path(), ()) if loaded.stdout.strip() == "loaded" else None
+        is_loaded = loaded.stdout.strip() == "loaded"
+        return unit if watched(service["name"], True, is_loaded, is_loaded and enabled(unit)) else None
+    if not watched(service["name"], False, False, False):
+        return None
     if service["name"] == "smbd":
         return smbd(site.etc / "samba" / "smb.conf")
     if service["name"] == "nfs-ganesha":
