@@ -11,7 +11,8 @@ from sigmavault.agents import boxlock
 from sigmavault.agents.builtin import BUILTIN
 from sigmavault.agents.config import config_path
 from sigmavault.agents.service_facts import service_pid
-from tests.system.agents_box import read_store, stopping_service, until, write_agents_pillar
+from tests.system.agents_box import QUIET_AGENTS, read_store, stopping_service, until, write_agents_pillar
+from tests.system.test_compression_jobs import pool_pillar
 
 
 @pytest.fixture
@@ -35,7 +36,10 @@ def _tasks(site, states=("queued", "running")) -> list[dict]:
 
 def test_list_run_cancel_and_history_against_the_running_service(agents_box):
     box, site = agents_box, agents_box.site
-    write_agents_pillar(box, quiet_hours=_quiet_now())
+    # A pool with a job run only on demand: the service registers it as a subject of compression.
+    jobs = {"docs": {"source": "tank/logs", "target": box.path("tank", "archives")}}
+    box.write_pillar({"system": {"timezone": "UTC"}, "agents": {**QUIET_AGENTS, "quiet_hours": _quiet_now()},
+                      **pool_pillar(box, box.disks.make(1), jobs)})
     box.highstate()
     pid = service_pid(site)
     until(lambda: read_store(site, lambda store: store.agents()), "the service registers its agents")
@@ -52,6 +56,11 @@ def test_list_run_cancel_and_history_against_the_running_service(agents_box):
     assert (unknown.returncode, unknown.stderr.strip()) == (
         2, "error: no agent is named 'scrub'; `sigmavault agents list` shows the agents of this box")
     assert _tasks(site, ("queued", "running", "done", "failed", "cancelled")) == []     # nothing changed
+    made_up = box.cli("agents", "run", "compression", "nope")
+    assert (made_up.returncode, made_up.stderr.strip()) == (
+        2, "error: agent 'compression' has no subject 'nope'; its subjects are: 'docs' (`sigmavault agents list` "
+           "shows the agents of this box)")
+    assert _tasks(site, ("queued", "running", "done", "failed", "cancelled")) == []
 
     heavy = box.cli("agents", "run", "compression", "docs")
     assert heavy.returncode == 0, heavy.stderr

@@ -23,14 +23,15 @@ def declare(box, images, min_saving_percent: int = 0) -> dict:
 
 
 def run(host: RecordingHost, settings: dict, box):
-    subject = compression.subjects(settings)[0]
+    [subject] = [found for found in compression.subjects(settings) if found.name == "nightly_logs"]
     return compression.run_compression(context(host, settings, box.site, subject, agent="compression"))
 
 
 def test_a_scheduled_job_runs_is_remembered_and_skipped_when_it_saved_too_little(box):
     images = box.disks.make(1)
     settings = declare(box, images)
-    assert compression.subjects(settings) == [Subject("nightly_logs", "tank", "@daily")]
+    assert compression.subjects(settings) == [Subject("by_hand", "tank", None),
+                                              Subject("nightly_logs", "tank", "@daily")]
     for index in range(4):
         put(Path(box.path("tank", "logs")) / f"smbd-{index}.log", log_text(index, 1 << 20))
     host = RecordingHost()
