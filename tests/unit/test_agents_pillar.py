@@ -136,3 +136,9 @@ def test_a_job_schedule_is_held_to_the_compression_agents_jitter():
                                      agents={"compression": {"jitter_seconds": 60}}))
     assert [(e.path, "sigmavault.agents.compression.jitter_seconds" in e.message) for e in verdict.errors] == [
         ("sigmavault.compression.jobs.docs.schedule", True)]
+
+
+def test_a_schedule_for_the_compression_agent_is_refused_since_each_job_has_its_own():
+    errors = _errors(agents={"compression": {"schedule": "@daily"}})
+    assert list(errors) == ["sigmavault.agents.compression.schedule"]
+    assert "sigmavault.compression.jobs.<name>.schedule" in errors["sigmavault.agents.compression.schedule"]

@@ -24,6 +24,12 @@ def agents_errors(document: dict) -> Iterator[PillarError]:
     for name, block in sorted(blocks.items()):
         yield from schedule_errors(key_path(ROOT_KEY, "agents", name, "schedule"), block.get("schedule"),
                                    block.get("jitter_seconds", 0), key_path(ROOT_KEY, "agents", name))
+    if blocks.get("compression", {}).get("schedule") is not None:
+        # Every declared job is the compression agent's subject: one schedule here would run the jobs the
+        # owner left on demand (no schedule of their own) too.
+        yield PillarError(key_path(ROOT_KEY, "agents", "compression", "schedule"),
+                          "compression jobs are scheduled one by one: remove this key and give each job its own "
+                          "sigmavault.compression.jobs.<name>.schedule (a job without one runs only when asked)")
     jitter = blocks.get("compression", {}).get("jitter_seconds", 0)
     for name, job in sorted(document.get("compression", {}).get("jobs", {}).items()):
         yield from schedule_errors(key_path(ROOT_KEY, "compression", "jobs", name, "schedule"), job.get("schedule"),
