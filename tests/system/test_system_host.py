@@ -16,8 +16,8 @@ def test_host_name_and_time_zone_are_set_then_left_alone(box):
     run = subprocess.run(["unshare", "--uts", "bash", "-c", script], capture_output=True, text=True, env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     summaries = [line for line in run.stdout.splitlines() if " states: " in line]
-    # first apply: host, node key and the panel's PAM file; second: nothing
-    assert [s.split(": ")[1].split(",")[0] for s in summaries] == ["3 changed", "0 changed"]
+    # first apply: host, node key, the panel's PAM file and the agent service; second: nothing
+    assert [s.split(": ")[1].split(",")[0] for s in summaries] == ["4 changed", "0 changed"]
     assert "set host name to nas-test" in run.stdout and "set time zone to Europe/Berlin" in run.stdout
     assert run.stdout.strip().splitlines()[-1] == "nas-test"
     assert (box.site.etc / "hostname").read_text() == "nas-test\n"
