@@ -328,8 +328,13 @@ class Store:
             running = db.execute("SELECT agent, subject, pool, heavy FROM tasks WHERE state = 'running'").fetchall()
             busy_pools = {row["pool"] for row in running if row["heavy"] and row["pool"] is not None}
             busy_subjects = {(row["agent"], row["subject"]) for row in running}
-            for row in db.execute("SELECT * FROM tasks WHERE state = 'queued' AND (not_before IS NULL OR "
-                                  "not_before <= ?) ORDER BY priority DESC, id", (now,)):
+            # A queued run of an (agent, subject) that already runs is left out by SQLite (through the
+            # tasks_by_subject index), not skipped here one row at a time: a long queue of one agent's runs
+            # would make every claim walk all of it.
+            for row in db.execute("SELECT * FROM tasks AS queued WHERE state = 'queued' AND (not_before IS NULL "
+                                  "OR not_before <= ?) AND NOT EXISTS (SELECT 1 FROM tasks AS running WHERE "
+                                  "running.agent = queued.agent AND running.subject = queued.subject AND "
+                                  "running.state = 'running') ORDER BY priority DESC, id", (now,)):
                 if row["heavy"] and (hold_heavy or (row["pool"] is not None and row["pool"] in busy_pools)):
                     continue
                 if (row["agent"], row["subject"]) in busy_subjects or not runnable(row["agent"]):
