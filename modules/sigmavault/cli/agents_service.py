@@ -7,6 +7,7 @@ publisher is made and when an agent converges, to keep the resident service smal
 
 import argparse
 import contextlib
+import faulthandler
 import fcntl
 import logging
 import os
@@ -93,6 +94,8 @@ def converge(site: Site, test: bool) -> ConvergeReport:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # The watchdog ends a hung service with SIGABRT: every thread's stack then reaches the journal.
+    faulthandler.enable(file=sys.stderr, all_threads=True)
     state_dir = Path(args.state_dir).resolve()
     agents_dir = state_dir / "agents"
     agents_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
